@@ -1,0 +1,85 @@
+"""Every error zkconnect raises, under one root.
+
+Each class also derives from the builtin it resembles, so callers may catch either
+``ZkConnectError`` ("anything from zkconnect") or the ordinary builtin::
+
+    ZkConnectError
+    ├── ConfigError(ValueError)            bad devnet.toml / env / CLI value: names file, key, value
+    ├── ArtifactError(FileNotFoundError)   compiled contract missing or stale
+    ├── CompilerError(RuntimeError)        Solidity did not compile
+    ├── ChainError(RuntimeError)           the engine refused something
+    │   ├── ChainIdMismatch(ValueError)    a transaction signed for another chain
+    │   ├── TransactionReverted            execution reverted: carries the raw revert data
+    │   └── UnknownSnapshot(KeyError)      revert to an id that does not exist
+    └── InteropError(RuntimeError)         the settlement pipeline or relayer could not proceed
+        └── ProofUnavailable(LookupError)  the message is not provable yet
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ArtifactError",
+    "ChainError",
+    "ChainIdMismatch",
+    "CompilerError",
+    "ConfigError",
+    "InteropError",
+    "ProofUnavailable",
+    "TransactionReverted",
+    "UnknownSnapshot",
+    "ZkConnectError",
+]
+
+
+class ZkConnectError(Exception):
+    """Root of every error raised by zkconnect."""
+
+
+class ConfigError(ZkConnectError, ValueError):
+    """The devnet configuration is invalid; the message names the source, key and value."""
+
+
+class ArtifactError(ZkConnectError, FileNotFoundError):
+    """A compiled contract artifact is missing or does not match its sources."""
+
+
+class CompilerError(ZkConnectError, RuntimeError):
+    """The Solidity compiler is unavailable or reported errors."""
+
+
+class ChainError(ZkConnectError, RuntimeError):
+    """The in-process chain engine refused an operation."""
+
+
+class ChainIdMismatch(ChainError, ValueError):
+    """A signed transaction names a chain id other than the chain it was sent to."""
+
+
+class TransactionReverted(ChainError):
+    """Execution reverted.
+
+    ``data`` holds the exact revert bytes (an ``Error(string)``, a ``Panic(uint256)`` or a
+    custom error), ``reason`` a best-effort human reading of them.
+    """
+
+    def __init__(self, data: bytes, reason: str = "", *, tx_hash: bytes | None = None) -> None:
+        self.data = data
+        self.reason = reason
+        self.tx_hash = tx_hash
+        shown = reason or ("0x" + data.hex() if data else "no revert data")
+        super().__init__(f"execution reverted: {shown}")
+
+
+class UnknownSnapshot(ChainError, KeyError):
+    """A snapshot id that was never taken, or was discarded by an earlier revert."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown snapshot"
+
+
+class InteropError(ZkConnectError, RuntimeError):
+    """The settlement pipeline or the relayer could not make progress."""
+
+
+class ProofUnavailable(InteropError, LookupError):
+    """No inclusion proof exists yet for the requested message (it has not settled)."""
