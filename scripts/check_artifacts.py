@@ -9,14 +9,19 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from compile_contracts import ARTIFACTS_DIR, build, dump  # noqa: E402
+from compile_contracts import build, dump
+
+from zkconnect.artifacts import ARTIFACTS_DIR
 
 
 def main() -> int:
     expected = build()
     present = {p.name for p in ARTIFACTS_DIR.glob("*.json")}
-    stale = sorted(n for n, doc in expected.items() if n not in present or (ARTIFACTS_DIR / n).read_text() != dump(doc))
+    stale = sorted(
+        n for n, doc in expected.items() if n not in present or (ARTIFACTS_DIR / n).read_text() != dump(doc)
+    )
     extra = sorted(present - set(expected))
     if stale or extra:
         print("contract artifacts are stale:", file=sys.stderr)

@@ -5,10 +5,14 @@ Each class also derives from the builtin it resembles, so callers may catch eith
 
     ZkConnectError
     ├── ConfigError(ValueError)            bad devnet.toml / env / CLI value: names file, key, value
+    ├── EncodingError(ValueError)          bytes or values outside a v31 wire format (ABI, ERC-7930, ...)
+    │   └── ProofFormatError               malformed inclusion proof: ``code`` names the Solidity error
+    ├── MerkleIndexError(IndexError)       a leaf index outside a Merkle tree
     ├── ArtifactError(FileNotFoundError)   compiled contract missing or stale
     ├── CompilerError(RuntimeError)        Solidity did not compile
     ├── ChainError(RuntimeError)           the engine refused something
     │   ├── ChainIdMismatch(ValueError)    a transaction signed for another chain
+    │   ├── InvalidTransaction(ValueError) bad nonce, fee, gas, funds or signature
     │   ├── TransactionReverted            execution reverted: carries the raw revert data
     │   └── UnknownSnapshot(KeyError)      revert to an id that does not exist
     └── InteropError(RuntimeError)         the settlement pipeline or relayer could not proceed
@@ -23,7 +27,11 @@ __all__ = [
     "ChainIdMismatch",
     "CompilerError",
     "ConfigError",
+    "EncodingError",
     "InteropError",
+    "InvalidTransaction",
+    "MerkleIndexError",
+    "ProofFormatError",
     "ProofUnavailable",
     "TransactionReverted",
     "UnknownSnapshot",
@@ -37,6 +45,27 @@ class ZkConnectError(Exception):
 
 class ConfigError(ZkConnectError, ValueError):
     """The devnet configuration is invalid; the message names the source, key and value."""
+
+
+class EncodingError(ZkConnectError, ValueError):
+    """Bytes that do not decode as the v31 format they claim to be, or a value that cannot be encoded."""
+
+
+class ProofFormatError(EncodingError):
+    """A message inclusion proof is malformed.
+
+    ``code`` is the name of the error the Solidity verifier raises for the same input (for
+    example ``MerkleIndexOutOfBounds``), or, for checks only the strict Python verifier makes,
+    a name of the same style (for example ``TrailingProofWords``).
+    """
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        super().__init__(f"{code}: {detail}" if detail else code)
+
+
+class MerkleIndexError(ZkConnectError, IndexError):
+    """A leaf index outside a Merkle tree (or beyond a fixed-size tree's capacity)."""
 
 
 class ArtifactError(ZkConnectError, FileNotFoundError):
@@ -53,6 +82,10 @@ class ChainError(ZkConnectError, RuntimeError):
 
 class ChainIdMismatch(ChainError, ValueError):
     """A signed transaction names a chain id other than the chain it was sent to."""
+
+
+class InvalidTransaction(ChainError, ValueError):
+    """A transaction cannot be included: bad nonce, fee, gas, funds or signature."""
 
 
 class TransactionReverted(ChainError):

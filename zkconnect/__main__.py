@@ -1,0 +1,5 @@
+"""``python -m zkconnect`` is the ``zkdev`` command."""
+
+from zkconnect.cli import main
+
+main()

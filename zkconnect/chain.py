@@ -1,0 +1,805 @@
+"""One in-process EVM chain (py-evm, Prague) with a fast direct API.
+
+A :class:`Chain` owns a py-evm ``MiningChain`` configured with its own chain id (a subclass
+built per chain, so no two chains ever share the class attribute), its genesis allocation
+and an index of its blocks, transactions and receipts. It offers:
+
+* automine (one block per transaction) and batched mining of many transactions per block;
+* a direct path for the devnet's own work (``transact``, ``call``, ``logs``, ``receipt``)
+  that skips any JSON/web3 formatting;
+* :meth:`Chain.system_call`, a keyless privileged path executing a call *as* a given system
+  address (what ZKsync's bootloader and operator do); it is reachable only from Python;
+* chain-id enforcement on signed transactions (py-evm itself does not check it);
+* timestamps from a :class:`~zkconnect.clock.Clock` shared with the other chains;
+* snapshot/revert in microseconds: blocks are never re-executed, only the head moves.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ETH_HASH_BACKEND", "pysha3")
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from eth import constants
+from eth.abc import BlockHeaderAPI, ComputationAPI, SignedTransactionAPI, StateAPI
+from eth.chains.base import MiningChain
+from eth.db.atomic import AtomicDB
+from eth.exceptions import Revert
+from eth.vm.forks.prague import PragueVM
+from eth.vm.spoof import SpoofTransaction
+from eth_keys.datatypes import PrivateKey
+from eth_utils.crypto import keccak
+from eth_utils.exceptions import ValidationError
+
+from zkconnect.clock import Clock
+from zkconnect.errors import (
+    ChainError,
+    ChainIdMismatch,
+    InvalidTransaction,
+    TransactionReverted,
+    UnknownSnapshot,
+)
+
+__all__ = [
+    "DEFAULT_BASE_FEE",
+    "DEFAULT_GAS_LIMIT",
+    "BlockRecord",
+    "Chain",
+    "GenesisAccount",
+    "Log",
+    "Receipt",
+    "decode_revert_reason",
+]
+
+DEFAULT_GAS_LIMIT = 60_000_000
+DEFAULT_BASE_FEE = 1_000_000_000
+SYSTEM_TX_GAS = 30_000_000
+_DEFAULT_TX_GAS = 10_000_000
+_GENESIS_PARENT_HASH = constants.GENESIS_PARENT_HASH
+
+
+@dataclass(frozen=True)
+class GenesisAccount:
+    """An account in a chain's genesis state."""
+
+    balance: int = 0
+    code: bytes = b""
+    storage: Mapping[int, int] = field(default_factory=dict)
+    nonce: int = 0
+
+
+@dataclass(frozen=True)
+class Log:
+    """An event log, located in its block and transaction."""
+
+    address: bytes
+    topics: tuple[bytes, ...]
+    data: bytes
+    block_number: int
+    block_hash: bytes
+    tx_hash: bytes
+    tx_index: int
+    log_index: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The outcome of a mined transaction.
+
+    ``output`` is the call's return data, or the revert data when ``status == 0``.
+    ``system`` marks transactions that came through :meth:`Chain.system_call`.
+    """
+
+    tx_hash: bytes
+    tx_index: int
+    block_number: int
+    block_hash: bytes
+    sender: bytes
+    to: bytes | None
+    contract_address: bytes | None
+    status: int
+    gas_used: int
+    cumulative_gas_used: int
+    effective_gas_price: int
+    logs: tuple[Log, ...]
+    output: bytes
+    tx_type: int
+    system: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the transaction succeeded."""
+        return self.status == 1
+
+    def raise_for_status(self) -> Receipt:
+        """Return self, or raise :class:`TransactionReverted` with the revert data."""
+        if self.status != 1:
+            raise TransactionReverted(self.output, decode_revert_reason(self.output), tx_hash=self.tx_hash)
+        return self
+
+
+@dataclass(frozen=True)
+class BlockRecord:
+    """A mined block with its transactions and receipts."""
+
+    header: BlockHeaderAPI
+    transactions: tuple[SignedTransactionAPI, ...]
+    receipts: tuple[Receipt, ...]
+
+    @property
+    def number(self) -> int:
+        """Block number."""
+        return int(self.header.block_number)
+
+    @property
+    def hash(self) -> bytes:
+        """Block hash."""
+        return bytes(self.header.hash)
+
+    @property
+    def timestamp(self) -> int:
+        """Block timestamp (seconds)."""
+        return int(self.header.timestamp)
+
+
+@dataclass(frozen=True)
+class _ChainSnapshot:
+    height: int
+    pending_state_root: bytes
+    pool: tuple[SignedTransactionAPI, ...]
+
+
+class _DevMiningChain(MiningChain):
+    """A post-merge chain whose gas limit stays constant."""
+
+    def create_header_from_parent(
+        self, parent_header: BlockHeaderAPI, **header_params: Any
+    ) -> BlockHeaderAPI:
+        header_params["gas_limit"] = parent_header.gas_limit
+        return super().create_header_from_parent(parent_header, **header_params)
+
+
+def decode_revert_reason(data: bytes) -> str:
+    """A human reading of revert data: ``Error(string)``, ``Panic(uint256)``, or the raw selector."""
+    if data[:4] == bytes.fromhex("08c379a0") and len(data) >= 68:
+        try:
+            from eth_abi.abi import decode
+
+            return str(decode(["string"], data[4:])[0])
+        except Exception:
+            return "0x" + data.hex()
+    if data[:4] == bytes.fromhex("4e487b71") and len(data) == 36:
+        return f"Panic(0x{int.from_bytes(data[4:], 'big'):02x})"
+    return "0x" + data.hex() if data else ""
+
+
+class Chain:
+    """An in-process EVM chain. See the module docstring."""
+
+    def __init__(
+        self,
+        chain_id: int,
+        clock: Clock,
+        alloc: Mapping[bytes, GenesisAccount] | None = None,
+        *,
+        name: str = "",
+        gas_limit: int = DEFAULT_GAS_LIMIT,
+        base_fee: int = DEFAULT_BASE_FEE,
+        genesis_timestamp: int | None = None,
+    ) -> None:
+        if chain_id <= 0:
+            raise ChainError(f"chain id must be positive, got {chain_id}")
+        self.chain_id = chain_id
+        self.name = name or str(chain_id)
+        self.clock = clock
+        self.automine = True
+        self.pre_transaction_hooks: list[Callable[[StateAPI, int], None]] = []
+        self.block_listeners: list[Callable[[BlockRecord], None]] = []
+        chain_class = _DevMiningChain.configure(
+            __name__=f"ZkDevChain{chain_id}",
+            vm_configuration=((0, PragueVM),),
+            chain_id=chain_id,
+        )
+        timestamp = clock.block_timestamp(0) if genesis_timestamp is None else genesis_timestamp
+        params: Any = {
+            "coinbase": constants.ZERO_ADDRESS,
+            "difficulty": 0,
+            "extra_data": b"",
+            "gas_limit": gas_limit,
+            "mix_hash": constants.ZERO_HASH32,
+            "nonce": b"\x00" * 8,
+            "timestamp": timestamp,
+            "base_fee_per_gas": base_fee,
+        }
+        state: Any = {
+            bytes(addr): {
+                "balance": acct.balance,
+                "nonce": acct.nonce,
+                "code": acct.code,
+                "storage": dict(acct.storage),
+            }
+            for addr, acct in (alloc or {}).items()
+        }
+        # py-evm types a configured chain as BaseChain; it is our _DevMiningChain subclass.
+        self._evm: Any = chain_class.from_genesis(AtomicDB(), params, state)
+        genesis = self._evm.get_canonical_head()
+        self._blocks: list[BlockRecord] = [BlockRecord(genesis, (), ())]
+        self._tx_index: dict[bytes, tuple[int, int]] = {}
+        self._pending_root: bytes = bytes(genesis.state_root)
+        self._pool: list[SignedTransactionAPI] = []
+        self._snapshots: dict[int, _ChainSnapshot] = {}
+        self._next_snapshot = 1
+        self._system_tx_class: dict[type[Any], type[Any]] = {}
+
+    # ------------------------------------------------------------------ blocks and lookups
+
+    @property
+    def head(self) -> BlockRecord:
+        """The newest mined block."""
+        return self._blocks[-1]
+
+    @property
+    def block_number(self) -> int:
+        """Number of the newest mined block."""
+        return len(self._blocks) - 1
+
+    def block(self, number: int) -> BlockRecord:
+        """The block at ``number``; raises :class:`ChainError` when it does not exist."""
+        if not 0 <= number < len(self._blocks):
+            raise ChainError(f"chain {self.name} has no block {number} (head is {self.block_number})")
+        return self._blocks[number]
+
+    def block_by_hash(self, block_hash: bytes) -> BlockRecord | None:
+        """The canonical block with ``block_hash``, or None."""
+        for record in reversed(self._blocks):
+            if record.hash == block_hash:
+                return record
+        return None
+
+    @property
+    def blocks(self) -> Sequence[BlockRecord]:
+        """All canonical blocks, genesis first."""
+        return self._blocks
+
+    def receipt(self, tx_hash: bytes) -> Receipt | None:
+        """The receipt of a mined transaction, or None if unknown or not mined."""
+        where = self._tx_index.get(bytes(tx_hash))
+        if where is None:
+            return None
+        number, index = where
+        return self._blocks[number].receipts[index]
+
+    def transaction(self, tx_hash: bytes) -> tuple[SignedTransactionAPI, BlockRecord | None, int] | None:
+        """A transaction with its block and index; pending ones have no block."""
+        where = self._tx_index.get(bytes(tx_hash))
+        if where is not None:
+            record = self._blocks[where[0]]
+            return record.transactions[where[1]], record, where[1]
+        for i, tx in enumerate(self._pool):
+            if bytes(tx.hash) == bytes(tx_hash):
+                return tx, None, i
+        return None
+
+    @property
+    def pending_transactions(self) -> tuple[SignedTransactionAPI, ...]:
+        """Transactions waiting for the next block (only when automine is off)."""
+        return tuple(self._pool)
+
+    def logs(
+        self,
+        *,
+        from_block: int = 0,
+        to_block: int | None = None,
+        address: bytes | Iterable[bytes] | None = None,
+        topics: Sequence[bytes | Sequence[bytes] | None] = (),
+    ) -> list[Log]:
+        """Logs in ``[from_block, to_block]`` matching address(es) and topic filters.
+
+        Each topic position is ``None`` (any), one topic, or a list of alternatives.
+        """
+        last = self.block_number if to_block is None else min(to_block, self.block_number)
+        addresses: set[bytes] | None
+        if address is None:
+            addresses = None
+        elif isinstance(address, bytes | bytearray):
+            addresses = {bytes(address)}
+        else:
+            addresses = {bytes(a) for a in address}
+        wanted: list[set[bytes] | None] = []
+        for t in topics:
+            if t is None:
+                wanted.append(None)
+            elif isinstance(t, bytes | bytearray):
+                wanted.append({bytes(t)})
+            else:
+                wanted.append({bytes(x) for x in t})
+        out: list[Log] = []
+        for number in range(max(from_block, 0), last + 1):
+            for receipt in self._blocks[number].receipts:
+                for log in receipt.logs:
+                    if addresses is not None and log.address not in addresses:
+                        continue
+                    if len(wanted) > len(log.topics):
+                        continue
+                    if all(w is None or log.topics[i] in w for i, w in enumerate(wanted)):
+                        out.append(log)
+        return out
+
+    # ------------------------------------------------------------------ state
+
+    def _state(self, block: int | None = None) -> Any:
+        header = self._read_header(block)
+        return self._evm.get_vm(header).state
+
+    def _read_header(self, block: int | None) -> BlockHeaderAPI:
+        if block is None:
+            return self.head.header.copy(state_root=self._pending_root)
+        return self.block(block).header
+
+    def balance(self, address: bytes, block: int | None = None) -> int:
+        """Balance in wei (latest state when ``block`` is None)."""
+        return int(self._state(block).get_balance(address))
+
+    def nonce(self, address: bytes, block: int | None = None) -> int:
+        """Account nonce (latest state when ``block`` is None)."""
+        return int(self._state(block).get_nonce(address))
+
+    def code(self, address: bytes, block: int | None = None) -> bytes:
+        """Runtime code at ``address``."""
+        return bytes(self._state(block).get_code(address))
+
+    def storage(self, address: bytes, slot: int, block: int | None = None) -> int:
+        """One storage word."""
+        return int(self._state(block).get_storage(address, slot))
+
+    def state_root(self, block: int | None = None) -> bytes:
+        """State root after ``block`` (latest, with unmined dev edits, when None)."""
+        return self._pending_root if block is None else bytes(self.block(block).header.state_root)
+
+    def _edit_state(self, edit: Callable[[Any], None]) -> None:
+        state = self._state(None)
+        edit(state)
+        state.persist()
+        self._pending_root = bytes(state.state_root)
+
+    def set_balance(self, address: bytes, wei: int) -> None:
+        """Set a balance directly (dev method; visible at once, mined with the next block)."""
+        self._edit_state(lambda s: s.set_balance(address, wei))
+
+    def set_nonce(self, address: bytes, nonce: int) -> None:
+        """Set an account nonce directly."""
+        self._edit_state(lambda s: s.set_nonce(address, nonce))
+
+    def set_code(self, address: bytes, code: bytes) -> None:
+        """Set runtime code directly."""
+        self._edit_state(lambda s: s.set_code(address, code))
+
+    def set_storage(self, address: bytes, slot: int, value: int) -> None:
+        """Set one storage word directly."""
+        self._edit_state(lambda s: s.set_storage(address, slot, value))
+
+    def place(self, address: bytes, runtime_code: bytes, storage: Mapping[int, int] | None = None) -> None:
+        """Put runtime code (and optional storage) at ``address`` without running a constructor."""
+
+        def edit(s: Any) -> None:
+            s.set_code(address, runtime_code)
+            if s.get_nonce(address) == 0:
+                s.set_nonce(address, 1)
+            for slot, value in (storage or {}).items():
+                s.set_storage(address, slot, value)
+
+        self._edit_state(edit)
+
+    # ------------------------------------------------------------------ calls
+
+    def call(
+        self,
+        to: bytes | None,
+        data: bytes = b"",
+        *,
+        sender: bytes | None = None,
+        value: int = 0,
+        gas: int | None = None,
+        block: int | None = None,
+    ) -> bytes:
+        """Execute a call without a transaction and return its output.
+
+        Works from any address, funded or not (no fee is charged, as geth does when no fee is
+        given). Raises :class:`TransactionReverted` carrying the exact revert bytes.
+        """
+        computation = self._execute_call(to, data, sender=sender, value=value, gas=gas, block=block)
+        if computation.is_error:
+            output = bytes(computation.output) if isinstance(computation.error, Revert) else b""
+            reason = decode_revert_reason(output) or str(computation.error)
+            raise TransactionReverted(output, reason)
+        return bytes(computation.output)
+
+    def estimate_gas(
+        self,
+        to: bytes | None,
+        data: bytes = b"",
+        *,
+        sender: bytes | None = None,
+        value: int = 0,
+        block: int | None = None,
+    ) -> int:
+        """The smallest gas limit with which the call succeeds (binary search, like geth)."""
+        cap = int(self.head.header.gas_limit)
+        first = self._execute_call(to, data, sender=sender, value=value, gas=cap, block=block)
+        if first.is_error:
+            output = bytes(first.output) if isinstance(first.error, Revert) else b""
+            raise TransactionReverted(output, decode_revert_reason(output) or str(first.error))
+        # The gas the first run consumed is a lower bound: one less than it must fail.
+        low = int(cap - first.get_gas_remaining()) - 1
+        high = cap
+        guess = min(cap, max(low + 1, (low + 1) * 64 // 63 + 5000))
+        if not self._execute_call(to, data, sender=sender, value=value, gas=guess, block=block).is_error:
+            high = guess
+        while low + 1 < high:
+            mid = (low + high) // 2
+            if self._execute_call(to, data, sender=sender, value=value, gas=mid, block=block).is_error:
+                low = mid
+            else:
+                high = mid
+        return high
+
+    def _execute_call(
+        self,
+        to: bytes | None,
+        data: bytes,
+        *,
+        sender: bytes | None,
+        value: int,
+        gas: int | None,
+        block: int | None,
+    ) -> ComputationAPI:
+        header = self._read_header(block).copy(base_fee_per_gas=0)
+        vm = self._evm.get_vm(header)
+        from_ = sender if sender is not None else constants.ZERO_ADDRESS
+        state = vm.state
+        if value and state.get_balance(from_) < value:
+            state.set_balance(from_, value)
+        tx = vm.create_unsigned_transaction(
+            nonce=state.get_nonce(from_),
+            gas_price=0,
+            gas=gas if gas is not None else int(header.gas_limit),
+            to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
+            value=value,
+            data=data,
+        )
+        return cast(ComputationAPI, state.costless_execute_transaction(SpoofTransaction(tx, from_=from_)))
+
+    # ------------------------------------------------------------------ transactions
+
+    def decode_raw_transaction(self, raw: bytes) -> SignedTransactionAPI:
+        """Decode a signed raw transaction and check that it was signed for this chain.
+
+        Raises :class:`ChainIdMismatch` for another chain id or an unprotected (pre-EIP-155)
+        signature, :class:`InvalidTransaction` when it cannot be decoded or its signature is bad.
+        """
+        try:
+            tx = self._evm.get_vm().get_transaction_builder().decode(raw)
+            tx.check_signature_validity()
+        except Exception as exc:
+            raise InvalidTransaction(f"cannot decode transaction: {exc}") from exc
+        signed_for = tx.chain_id
+        if signed_for is None:
+            raise ChainIdMismatch(
+                f"transaction is not replay-protected (pre-EIP-155 signature); sign it for chain {self.chain_id}"
+            )
+        if signed_for != self.chain_id:
+            raise ChainIdMismatch(
+                f"transaction was signed for chain {signed_for} but sent to chain {self.name} ({self.chain_id}); "
+                "sign it with this chain's id"
+            )
+        return cast(SignedTransactionAPI, tx)
+
+    def send_raw_transaction(self, raw: bytes) -> bytes:
+        """Validate and submit a signed transaction; returns its hash (mined at once under automine)."""
+        return self.submit(self.decode_raw_transaction(raw))
+
+    def submit(self, tx: SignedTransactionAPI) -> bytes:
+        """Queue a decoded signed transaction, mining it at once when automine is on."""
+        self._validate_for_pool(tx)
+        self._pool.append(tx)
+        if self.automine:
+            self.mine()
+        return bytes(tx.hash)
+
+    def _validate_for_pool(self, tx: SignedTransactionAPI) -> None:
+        sender = tx.sender
+        expected = self.nonce(sender) + sum(1 for p in self._pool if p.sender == sender)
+        if tx.nonce != expected:
+            word = "too low" if tx.nonce < expected else "too high"
+            raise InvalidTransaction(
+                f"nonce {word}: transaction has nonce {tx.nonce}, account expects {expected}"
+            )
+        if bytes(tx.hash) in self._tx_index:
+            raise InvalidTransaction("transaction already known")
+        base_fee = int(self._evm.header.base_fee_per_gas)
+        max_fee = int(getattr(tx, "max_fee_per_gas", None) or tx.gas_price)
+        if max_fee < base_fee:
+            raise InvalidTransaction(f"max fee per gas {max_fee} is below the base fee {base_fee}")
+        if tx.gas > int(self.head.header.gas_limit):
+            raise InvalidTransaction(f"gas {tx.gas} exceeds the block gas limit {self.head.header.gas_limit}")
+        cost = tx.gas * max_fee + tx.value
+        balance = self.balance(sender)
+        if balance < cost:
+            raise InvalidTransaction(
+                f"insufficient funds for gas * price + value: balance {balance}, need {cost}"
+            )
+        intrinsic = tx.intrinsic_gas
+        if tx.gas < intrinsic:
+            raise InvalidTransaction(f"intrinsic gas too low: gas {tx.gas}, need {intrinsic}")
+
+    def sign(
+        self,
+        private_key: bytes,
+        to: bytes | None,
+        data: bytes = b"",
+        *,
+        value: int = 0,
+        gas: int | None = None,
+        nonce: int | None = None,
+        max_fee_per_gas: int | None = None,
+        max_priority_fee_per_gas: int = 0,
+    ) -> SignedTransactionAPI:
+        """Build and sign an EIP-1559 transaction for this chain."""
+        key = PrivateKey(private_key)
+        sender = key.public_key.to_canonical_address()
+        if nonce is None:
+            nonce = self.nonce(sender) + sum(1 for p in self._pool if p.sender == sender)
+        if max_fee_per_gas is None:
+            max_fee_per_gas = 2 * int(self._evm.header.base_fee_per_gas) + max_priority_fee_per_gas
+        builder = self._evm.get_vm().get_transaction_builder()
+        unsigned = builder.new_unsigned_dynamic_fee_transaction(
+            chain_id=self.chain_id,
+            nonce=nonce,
+            max_priority_fee_per_gas=max_priority_fee_per_gas,
+            max_fee_per_gas=max_fee_per_gas,
+            gas=gas if gas is not None else _DEFAULT_TX_GAS,
+            to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
+            value=value,
+            data=data,
+            access_list=(),
+        )
+        return cast(SignedTransactionAPI, unsigned.as_signed_transaction(key))
+
+    def transact(
+        self,
+        private_key: bytes,
+        to: bytes | None,
+        data: bytes = b"",
+        *,
+        value: int = 0,
+        gas: int | None = None,
+    ) -> Receipt:
+        """Sign, send and mine a transaction from a dev key; returns the receipt (status 0 on revert).
+
+        With automine off, the transaction waits in the pool and this raises :class:`ChainError`;
+        use :meth:`submit` and :meth:`mine` instead.
+        """
+        tx_hash = self.submit(self.sign(private_key, to, data, value=value, gas=gas))
+        receipt = self.receipt(tx_hash)
+        if receipt is None:
+            raise ChainError("automine is off: the transaction is pending; call mine()")
+        return receipt
+
+    def deploy(
+        self, private_key: bytes, creation_code: bytes, *, value: int = 0, gas: int | None = None
+    ) -> bytes:
+        """Deploy a contract (creation code with encoded constructor args); returns its address."""
+        receipt = self.transact(private_key, None, creation_code, value=value, gas=gas).raise_for_status()
+        assert receipt.contract_address is not None
+        return receipt.contract_address
+
+    def system_call(
+        self,
+        sender: bytes,
+        to: bytes | None,
+        data: bytes = b"",
+        *,
+        value: int = 0,
+        gas: int = SYSTEM_TX_GAS,
+    ) -> Receipt:
+        """Execute a transaction *as* ``sender`` without its key, mined in its own block.
+
+        This is the privileged path the devnet uses for what ZKsync's bootloader and operator
+        do. ``value`` is minted to the sender first (as the bootloader mints deposits); gas is
+        paid from a transient top-up, so the sender's balance is unchanged apart from ``value``
+        having moved. Returns the receipt (status 0 on revert; see ``raise_for_status``).
+        """
+        if self._pool:
+            raise ChainError("system_call needs an empty pool; mine the pending transactions first")
+        tx = self._system_tx(sender, to, data, value, gas)
+        record = self._mine([tx], system={bytes(tx.hash)})
+        return record.receipts[-1]
+
+    def _system_tx(
+        self, sender: bytes, to: bytes | None, data: bytes, value: int, gas: int
+    ) -> SignedTransactionAPI:
+        vm = self._evm.get_vm()
+        price = int(self._evm.header.base_fee_per_gas)
+        dummy = PrivateKey(keccak(b"zkconnect-system-path" + sender))
+        signed = vm.create_unsigned_transaction(
+            nonce=self.nonce(sender),
+            gas_price=price,
+            gas=gas,
+            to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
+            value=value,
+            data=data,
+        ).as_signed_transaction(dummy, chain_id=self.chain_id)
+        base = type(signed)
+        cls = self._system_tx_class.get(base)
+        if cls is None:
+            cls = type(
+                "SystemTransaction",
+                (base,),
+                {
+                    "sender": property(lambda self: self._zk_sender),
+                    "get_sender": lambda self: self._zk_sender,
+                    "check_signature_validity": lambda self: None,
+                },
+            )
+            self._system_tx_class[base] = cls
+        tx = cls(**{name: getattr(signed, name) for name, _ in base._meta.fields})
+        object.__setattr__(tx, "_zk_sender", bytes(sender))
+        return cast(SignedTransactionAPI, tx)
+
+    # ------------------------------------------------------------------ mining
+
+    def mine(self, count: int = 1) -> list[BlockRecord]:
+        """Mine the pending pool into one block, then ``count - 1`` empty blocks."""
+        records = [self._mine(list(self._pool))]
+        self._pool.clear()
+        records.extend(self._mine([]) for _ in range(count - 1))
+        return records
+
+    def _mine(self, txs: list[SignedTransactionAPI], system: set[bytes] | None = None) -> BlockRecord:
+        system = system or set()
+        parent = self.head.header
+        timestamp = self.clock.block_timestamp(int(parent.timestamp))
+        header = self._evm.header.copy(timestamp=timestamp, state_root=self._pending_root)
+        vm = self._evm.get_vm(header)
+        state = vm.state
+        receipts = []
+        outputs: list[tuple[ComputationAPI, bytes, int]] = []
+        restore: list[tuple[bytes, int]] = []
+        result_header = header
+        for index, tx in enumerate(txs):
+            for hook in self.pre_transaction_hooks:
+                hook(state, index)
+            sender = bytes(tx.sender)
+            if bytes(tx.hash) in system:
+                before = state.get_balance(sender)
+                state.set_balance(sender, before + tx.gas * tx.gas_price + tx.value)
+                restore.append((sender, before))
+            try:
+                receipt, computation = vm.apply_transaction(result_header, tx)
+            except ValidationError as exc:
+                raise InvalidTransaction(str(exc)) from exc
+            if bytes(tx.hash) in system:
+                state.set_balance(sender, restore[-1][1])
+            result_header = vm.add_receipt_to_header(result_header, receipt)
+            receipts.append(receipt)
+            nonce_before = int(tx.nonce)
+            outputs.append((computation, sender, nonce_before))
+        state.persist()
+        result_header = result_header.copy(state_root=state.state_root)
+        block = vm.set_block_transactions_and_withdrawals(vm.get_block(), result_header, txs, receipts)
+        mined = vm.mine_block(block, mix_hash=keccak(bytes(parent.hash) + b"prevrandao")).block
+        self._evm.persist_block(mined, perform_validation=False)
+        self._evm.header = self._evm.create_header_from_parent(mined.header)
+        self._pending_root = bytes(mined.header.state_root)
+        record = self._record(mined.header, tuple(txs), receipts, outputs, system)
+        self._blocks.append(record)
+        for i, tx in enumerate(txs):
+            self._tx_index[bytes(tx.hash)] = (record.number, i)
+        for listener in list(self.block_listeners):
+            listener(record)
+        return record
+
+    def _record(
+        self,
+        header: BlockHeaderAPI,
+        txs: tuple[SignedTransactionAPI, ...],
+        receipts: Sequence[Any],
+        outputs: Sequence[tuple[ComputationAPI, bytes, int]],
+        system: set[bytes],
+    ) -> BlockRecord:
+        number = int(header.block_number)
+        block_hash = bytes(header.hash)
+        base_fee = int(header.base_fee_per_gas or 0)
+        out: list[Receipt] = []
+        log_index = 0
+        previous_cumulative = 0
+        for i, (tx, raw, (computation, sender, nonce)) in enumerate(zip(txs, receipts, outputs, strict=True)):
+            tx_hash = bytes(tx.hash)
+            logs = []
+            for entry in raw.logs:
+                logs.append(
+                    Log(
+                        address=bytes(entry.address),
+                        topics=tuple(t.to_bytes(32, "big") for t in entry.topics),
+                        data=bytes(entry.data),
+                        block_number=number,
+                        block_hash=block_hash,
+                        tx_hash=tx_hash,
+                        tx_index=i,
+                        log_index=log_index,
+                    )
+                )
+                log_index += 1
+            creation = tx.to == constants.CREATE_CONTRACT_ADDRESS
+            contract = None
+            if creation:
+                from eth._utils.address import generate_contract_address
+
+                contract = bytes(generate_contract_address(cast(Any, sender), nonce))
+            status = 0 if computation.is_error else 1
+            output = (
+                bytes(computation.output) if (status == 1 or isinstance(computation.error, Revert)) else b""
+            )
+            max_fee = getattr(tx, "max_fee_per_gas", None)
+            if max_fee is not None:
+                price = min(int(max_fee), base_fee + int(tx.max_priority_fee_per_gas))
+            else:
+                price = int(tx.gas_price)
+            cumulative = int(raw.gas_used)
+            out.append(
+                Receipt(
+                    tx_hash=tx_hash,
+                    tx_index=i,
+                    block_number=number,
+                    block_hash=block_hash,
+                    sender=sender,
+                    to=None if creation else bytes(tx.to),
+                    contract_address=contract if status == 1 else None,
+                    status=status,
+                    gas_used=cumulative - previous_cumulative,
+                    cumulative_gas_used=cumulative,
+                    effective_gas_price=price,
+                    logs=tuple(logs),
+                    output=output,
+                    tx_type=int(getattr(tx, "type_id", None) or 0),
+                    system=tx_hash in system,
+                )
+            )
+            previous_cumulative = cumulative
+        return BlockRecord(header, txs, tuple(out))
+
+    # ------------------------------------------------------------------ snapshots
+
+    def snapshot(self) -> int:
+        """Remember the current state; returns an id for :meth:`revert`."""
+        sid = self._next_snapshot
+        self._next_snapshot += 1
+        self._snapshots[sid] = _ChainSnapshot(len(self._blocks), self._pending_root, tuple(self._pool))
+        return sid
+
+    def revert(self, snapshot_id: int) -> None:
+        """Go back to a snapshot. It and every later snapshot are consumed (as in anvil)."""
+        snap = self._snapshots.get(snapshot_id)
+        if snap is None:
+            raise UnknownSnapshot(
+                f"chain {self.name} has no snapshot {snapshot_id} (already reverted, or never taken)"
+            )
+        for sid in [s for s in self._snapshots if s >= snapshot_id]:
+            del self._snapshots[sid]
+        for record in self._blocks[snap.height :]:
+            for tx in record.transactions:
+                self._tx_index.pop(bytes(tx.hash), None)
+        del self._blocks[snap.height :]
+        header = self.head.header
+        chaindb = self._evm.chaindb
+        chaindb._set_as_canonical_chain_head(chaindb.db, header, _GENESIS_PARENT_HASH)
+        self._evm.header = self._evm.create_header_from_parent(header)
+        self._pending_root = snap.pending_state_root
+        self._pool = list(snap.pool)
+
+    def __repr__(self) -> str:
+        return f"<Chain {self.name} id={self.chain_id} head={self.block_number}>"

@@ -1,0 +1,132 @@
+"""The devnet: every chain of a topology in one process, on one clock, snapshotted as one.
+
+>>> from zkconnect import Devnet
+>>> devnet = Devnet()                      # the default topology of devnet.toml
+>>> [c.chain_id for c in devnet.chains.values()]
+[31337, 506, 6565, 6566]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from zkconnect.accounts import DevAccount, dev_accounts
+from zkconnect.chain import Chain, GenesisAccount
+from zkconnect.clock import Clock, ClockState
+from zkconnect.config import ChainConfig, DevnetConfig, default_config
+from zkconnect.errors import ConfigError, UnknownSnapshot
+
+__all__ = ["Devnet", "Stateful"]
+
+_WEI_PER_ETH = 10**18
+
+
+class Stateful(Protocol):
+    """Off-chain state that must roll back with the chains (relayer queues, cursors, ledgers)."""
+
+    def snapshot_state(self) -> Any:
+        """Return an immutable capture of the current state."""
+
+    def restore_state(self, state: Any) -> None:
+        """Restore a capture returned by :meth:`snapshot_state`."""
+
+
+@dataclass(frozen=True)
+class _DevnetSnapshot:
+    chains: dict[str, int]
+    clock: ClockState
+    components: tuple[Any, ...]
+
+
+class Devnet:
+    """All chains of a :class:`~zkconnect.config.DevnetConfig`, built in-process.
+
+    Chains are reached by name or chain id (``devnet["zk-a"]``, ``devnet[6565]``). Every dev
+    account is funded on every chain. :meth:`snapshot` / :meth:`revert` cover all chains, the
+    shared clock and every registered off-chain component together.
+    """
+
+    def __init__(self, config: DevnetConfig | None = None, *, clock: Clock | None = None) -> None:
+        self.config = config or default_config()
+        self.clock = clock or Clock()
+        self.accounts: tuple[DevAccount, ...] = dev_accounts(self.config.mnemonic, self.config.accounts)
+        balance = self.config.account_balance_eth * _WEI_PER_ETH
+        alloc = {a.address: GenesisAccount(balance=balance) for a in self.accounts}
+        self.chains: dict[str, Chain] = {}
+        for cfg in self.config.all_chains:
+            self.chains[cfg.name] = Chain(cfg.chain_id, self.clock, alloc, name=cfg.name)
+        self._components: list[Stateful] = []
+        self._snapshots: dict[int, _DevnetSnapshot] = {}
+        self._next_snapshot = 1
+
+    # ------------------------------------------------------------------ lookup
+
+    def __getitem__(self, name_or_id: str | int) -> Chain:
+        return self.chains[self.config.chain(name_or_id).name]
+
+    def chain_config(self, name_or_id: str | int) -> ChainConfig:
+        """The configuration of one chain, by name or chain id."""
+        return self.config.chain(name_or_id)
+
+    @property
+    def l1(self) -> Chain:
+        """The L1 chain."""
+        return self.chains[self.config.l1.name]
+
+    @property
+    def gateway(self) -> Chain:
+        """The Gateway chain; :class:`ConfigError` if this topology has none."""
+        if self.config.gateway is None:
+            raise ConfigError("this devnet has no Gateway; add a [gateway] section to the configuration")
+        return self.chains[self.config.gateway.name]
+
+    @property
+    def zk_chains(self) -> tuple[Chain, ...]:
+        """The ZK chains (neither L1 nor Gateway), in configuration order."""
+        return tuple(self.chains[c.name] for c in self.config.chains)
+
+    # ------------------------------------------------------------------ snapshots
+
+    def register(self, component: Stateful) -> None:
+        """Include an off-chain component in every later devnet snapshot."""
+        self._components.append(component)
+
+    def snapshot(self) -> int:
+        """Capture every chain, the clock and all registered components; returns an id."""
+        sid = self._next_snapshot
+        self._next_snapshot += 1
+        self._snapshots[sid] = _DevnetSnapshot(
+            chains={name: chain.snapshot() for name, chain in self.chains.items()},
+            clock=self.clock.state(),
+            components=tuple(c.snapshot_state() for c in self._components),
+        )
+        return sid
+
+    def revert(self, snapshot_id: int) -> None:
+        """Return the whole devnet to a snapshot; it and every later snapshot are consumed."""
+        snap = self._snapshots.get(snapshot_id)
+        if snap is None:
+            raise UnknownSnapshot(f"devnet has no snapshot {snapshot_id} (already reverted, or never taken)")
+        for sid in [s for s in self._snapshots if s >= snapshot_id]:
+            del self._snapshots[sid]
+        for name, chain_sid in snap.chains.items():
+            self.chains[name].revert(chain_sid)
+        self.clock.restore(snap.clock)
+        for component, state in zip(self._components, snap.components, strict=False):
+            component.restore_state(state)
+
+    @contextmanager
+    def anchor(self) -> Iterator[Devnet]:
+        """Run a block of code, then put the whole devnet back as it was."""
+        sid = self.snapshot()
+        try:
+            yield self
+        finally:
+            self.revert(sid)
+
+    def __repr__(self) -> str:
+        chains = ", ".join(f"{c.name}={c.chain_id}" for c in self.config.all_chains)
+        return f"<Devnet {chains}>"
