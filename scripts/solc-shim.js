@@ -13,11 +13,13 @@ function loadSolc() {
   try { return require(projectModule); } catch (e) { return require('solc'); }
 }
 
+function main() {
 const solc = loadSolc();
 const args = process.argv.slice(2);
 if (args.includes('--version')) {
   process.stdout.write('solc, the solidity compiler commandline interface\nVersion: ' + solc.version() + '\n');
-  process.exit(0);
+  process.exitCode = 0;
+  return;
 }
 if (args.includes('--standard-json')) {
   const bi = args.indexOf('--base-path');
@@ -26,8 +28,13 @@ if (args.includes('--standard-json')) {
     try { return { contents: fs.readFileSync(path.resolve(base, p), 'utf8') }; }
     catch (e) { return { error: 'File not found: ' + p }; }
   };
+  // Writes to a pipe are asynchronous: process.exit() here would cut the JSON at 64 KiB.
   process.stdout.write(solc.compile(fs.readFileSync(0, 'utf8'), { import: findImports }));
-  process.exit(0);
+  process.exitCode = 0;
+  return;
 }
 process.stderr.write("unrecognised option '" + (args[0] || '') + "'\n");
-process.exit(1);
+process.exitCode = 1;
+}
+
+main();
