@@ -19,9 +19,7 @@ from zkconnect.artifacts import ARTIFACTS_DIR
 def main() -> int:
     expected = build()
     present = {p.name for p in ARTIFACTS_DIR.glob("*.json")}
-    stale = sorted(
-        n for n, doc in expected.items() if n not in present or (ARTIFACTS_DIR / n).read_text() != dump(doc)
-    )
+    stale = sorted(n for n, doc in expected.items() if n not in present or (ARTIFACTS_DIR / n).read_text() != dump(doc))
     extra = sorted(present - set(expected))
     if stale or extra:
         print("contract artifacts are stale:", file=sys.stderr)

@@ -193,9 +193,7 @@ def test_chain_revert_restores_state_blocks_and_receipts(alice):
 
 
 def test_devnet_revert_restores_every_chain_and_the_clock(devnet: Devnet, alice):
-    counters = {
-        name: chain.deploy(alice.private_key, COUNTER.bytecode) for name, chain in devnet.chains.items()
-    }
+    counters = {name: chain.deploy(alice.private_key, COUNTER.bytecode) for name, chain in devnet.chains.items()}
     heads = {name: chain.block_number for name, chain in devnet.chains.items()}
     now = devnet.clock.now()
     sid = devnet.snapshot()

@@ -156,9 +156,7 @@ class _ChainSnapshot:
 class _DevMiningChain(MiningChain):
     """A post-merge chain whose gas limit stays constant."""
 
-    def create_header_from_parent(
-        self, parent_header: BlockHeaderAPI, **header_params: Any
-    ) -> BlockHeaderAPI:
+    def create_header_from_parent(self, parent_header: BlockHeaderAPI, **header_params: Any) -> BlockHeaderAPI:
         header_params["gas_limit"] = parent_header.gas_limit
         return super().create_header_from_parent(parent_header, **header_params)
 
@@ -515,9 +513,7 @@ class Chain:
         expected = self.nonce(sender) + sum(1 for p in self._pool if p.sender == sender)
         if tx.nonce != expected:
             word = "too low" if tx.nonce < expected else "too high"
-            raise InvalidTransaction(
-                f"nonce {word}: transaction has nonce {tx.nonce}, account expects {expected}"
-            )
+            raise InvalidTransaction(f"nonce {word}: transaction has nonce {tx.nonce}, account expects {expected}")
         if bytes(tx.hash) in self._tx_index:
             raise InvalidTransaction("transaction already known")
         base_fee = int(self._evm.header.base_fee_per_gas)
@@ -529,9 +525,7 @@ class Chain:
         cost = tx.gas * max_fee + tx.value
         balance = self.balance(sender)
         if balance < cost:
-            raise InvalidTransaction(
-                f"insufficient funds for gas * price + value: balance {balance}, need {cost}"
-            )
+            raise InvalidTransaction(f"insufficient funds for gas * price + value: balance {balance}, need {cost}")
         intrinsic = tx.intrinsic_gas
         if tx.gas < intrinsic:
             raise InvalidTransaction(f"intrinsic gas too low: gas {tx.gas}, need {intrinsic}")
@@ -589,9 +583,7 @@ class Chain:
             raise ChainError("automine is off: the transaction is pending; call mine()")
         return receipt
 
-    def deploy(
-        self, private_key: bytes, creation_code: bytes, *, value: int = 0, gas: int | None = None
-    ) -> bytes:
+    def deploy(self, private_key: bytes, creation_code: bytes, *, value: int = 0, gas: int | None = None) -> bytes:
         """Deploy a contract (creation code with encoded constructor args); returns its address."""
         receipt = self.transact(private_key, None, creation_code, value=value, gas=gas).raise_for_status()
         assert receipt.contract_address is not None
@@ -619,9 +611,7 @@ class Chain:
         record = self._mine([tx], system={bytes(tx.hash)})
         return record.receipts[-1]
 
-    def _system_tx(
-        self, sender: bytes, to: bytes | None, data: bytes, value: int, gas: int
-    ) -> SignedTransactionAPI:
+    def _system_tx(self, sender: bytes, to: bytes | None, data: bytes, value: int, gas: int) -> SignedTransactionAPI:
         vm = self._evm.get_vm()
         price = int(self._evm.header.base_fee_per_gas)
         dummy = PrivateKey(keccak(b"zkconnect-system-path" + sender))
@@ -741,9 +731,7 @@ class Chain:
 
                 contract = bytes(generate_contract_address(cast(Any, sender), nonce))
             status = 0 if computation.is_error else 1
-            output = (
-                bytes(computation.output) if (status == 1 or isinstance(computation.error, Revert)) else b""
-            )
+            output = bytes(computation.output) if (status == 1 or isinstance(computation.error, Revert)) else b""
             max_fee = getattr(tx, "max_fee_per_gas", None)
             if max_fee is not None:
                 price = min(int(max_fee), base_fee + int(tx.max_priority_fee_per_gas))
@@ -785,9 +773,7 @@ class Chain:
         """Go back to a snapshot. It and every later snapshot are consumed (as in anvil)."""
         snap = self._snapshots.get(snapshot_id)
         if snap is None:
-            raise UnknownSnapshot(
-                f"chain {self.name} has no snapshot {snapshot_id} (already reverted, or never taken)"
-            )
+            raise UnknownSnapshot(f"chain {self.name} has no snapshot {snapshot_id} (already reverted, or never taken)")
         for sid in [s for s in self._snapshots if s >= snapshot_id]:
             del self._snapshots[sid]
         for record in self._blocks[snap.height :]:

@@ -31,15 +31,11 @@ def cli() -> None:
     type=click.Choice(["auto", "manual"]),
     help="Deliver crosschain messages automatically or on request.",
 )
-@click.option(
-    "--timing", type=click.Choice(["fast", "realistic"]), help="Immediate stages, or blocks on an interval."
-)
+@click.option("--timing", type=click.Choice(["fast", "realistic"]), help="Immediate stages, or blocks on an interval.")
 @click.option("--host", help="Interface to bind (default 127.0.0.1).")
 @click.option("--port-base", type=int, help="Give chains consecutive ports from this one (0: free ports).")
 @click.option("--accounts", type=int, help="Number of mnemonic dev accounts to fund.")
-@click.option(
-    "--config-out", type=click.Path(dir_okay=False), help="Write the running devnet's description as JSON."
-)
+@click.option("--config-out", type=click.Path(dir_okay=False), help="Write the running devnet's description as JSON.")
 def up(
     config_path: str | None,
     relay: str | None,

@@ -42,9 +42,7 @@ class Clock:
     def increase_time(self, seconds: int) -> int:
         """Move every chain's clock forward by ``seconds``; returns the new time."""
         if seconds < 0:
-            raise ChainError(
-                f"cannot move the clock backwards by {-seconds} s; use a snapshot revert instead"
-            )
+            raise ChainError(f"cannot move the clock backwards by {-seconds} s; use a snapshot revert instead")
         self._offset += seconds
         return self.now()
 
@@ -61,9 +59,7 @@ class Clock:
     def set_next_block_timestamp(self, timestamp: int) -> None:
         """The next block mined on any chain gets exactly ``timestamp``; the clock continues from it."""
         if timestamp <= self._floor:
-            raise ChainError(
-                f"next block timestamp {timestamp} must be later than the newest block time {self._floor}"
-            )
+            raise ChainError(f"next block timestamp {timestamp} must be later than the newest block time {self._floor}")
         self._next = timestamp
 
     def block_timestamp(self, parent_timestamp: int) -> int:

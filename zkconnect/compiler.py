@@ -43,9 +43,7 @@ def settings_for(optimize: bool = True) -> dict[str, Any]:
         "evmVersion": EVM_VERSION,
         "optimizer": {"enabled": optimize, "runs": 200},
         "metadata": {"bytecodeHash": "none", "appendCBOR": False},
-        "outputSelection": {
-            "*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "storageLayout"]}
-        },
+        "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "storageLayout"]}},
     }
 
 

@@ -155,9 +155,7 @@ def _apply_layers(config: DevnetConfig, layered: Mapping[str, tuple[str, Any]]) 
             ports = [base + i if base else 0 for i in range(len(config.all_chains))]
             _check_port(origin, "port_base", base)
             if base and ports[-1] > 65535:
-                raise ConfigError(
-                    f"{origin}: port_base = {base} leaves no room for {len(ports)} chains below 65536"
-                )
+                raise ConfigError(f"{origin}: port_base = {base} leaves no room for {len(ports)} chains below 65536")
             config = _with_ports(config, ports)
             continue
         if key not in _DEVNET_KEYS:
@@ -261,9 +259,7 @@ def _table(where: str, key: str, raw: Any) -> dict[str, Any]:
     return raw
 
 
-def _chain(
-    where: str, label: str, table: dict[str, Any], role: Role, default: ChainConfig | None
-) -> ChainConfig:
+def _chain(where: str, label: str, table: dict[str, Any], role: Role, default: ChainConfig | None) -> ChainConfig:
     for key in table:
         if key not in _CHAIN_KEYS:
             raise ConfigError(f"{where}: {label} unknown key {key!r}{_did_you_mean(key, _CHAIN_KEYS)}")
@@ -287,9 +283,7 @@ def _chain(
             raise ConfigError(f"{where}: [l1] settlement: L1 settles nowhere; remove the key")
         values["settlement"] = None
     if role == "gateway" and values.get("settlement") != "l1":
-        raise ConfigError(
-            f"{where}: [gateway] settlement = {values.get('settlement')!r}: Gateway settles on 'l1'"
-        )
+        raise ConfigError(f"{where}: [gateway] settlement = {values.get('settlement')!r}: Gateway settles on 'l1'")
     return ChainConfig(role=role, **values)
 
 
@@ -302,9 +296,7 @@ def _validate_topology(config: DevnetConfig, where: str) -> None:
         if not c.name or not c.name.replace("-", "").replace("_", "").isalnum():
             raise ConfigError(f"{where}: {label}: name must be letters, digits, '-' or '_'")
         if c.chain_id <= 0 or c.chain_id >= 2**64:
-            raise ConfigError(
-                f"{where}: {label}: chain_id = {c.chain_id} is not a valid chain id (1 to 2^64-1)"
-            )
+            raise ConfigError(f"{where}: {label}: chain_id = {c.chain_id} is not a valid chain id (1 to 2^64-1)")
         _check_port(f"{where}: {label}", "port", c.port)
         if c.name in names:
             raise ConfigError(f"{where}: two chains are named {c.name!r}")
@@ -313,17 +305,13 @@ def _validate_topology(config: DevnetConfig, where: str) -> None:
                 f"{where}: {label}: chain_id = {c.chain_id} is already used by chain {ids[c.chain_id].name!r}"
             )
         if c.port and c.port in ports:
-            raise ConfigError(
-                f"{where}: {label}: port = {c.port} is already used by chain {ports[c.port].name!r}"
-            )
+            raise ConfigError(f"{where}: {label}: port = {c.port} is already used by chain {ports[c.port].name!r}")
         names[c.name] = c
         ids[c.chain_id] = c
         if c.port:
             ports[c.port] = c
         if c.base_token != "ETH" and not (c.base_token.isalnum() and 1 <= len(c.base_token) <= 11):
-            raise ConfigError(
-                f"{where}: {label}: base_token = {c.base_token!r} must be 'ETH' or an ERC20 symbol"
-            )
+            raise ConfigError(f"{where}: {label}: base_token = {c.base_token!r} must be 'ETH' or an ERC20 symbol")
     for c in config.chains:
         label = f"chain {c.name!r}"
         if c.settlement == "gateway" and config.gateway is None:
