@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from eth import constants
-from eth.abc import BlockHeaderAPI, ComputationAPI, SignedTransactionAPI, StateAPI
+from eth.abc import BlockAPI, BlockHeaderAPI, ComputationAPI, SignedTransactionAPI, StateAPI
 from eth.chains.base import MiningChain
 from eth.db.atomic import AtomicDB
 from eth.exceptions import Revert
@@ -47,11 +47,13 @@ from zkconnect.errors import (
 __all__ = [
     "DEFAULT_BASE_FEE",
     "DEFAULT_GAS_LIMIT",
+    "AccountProof",
     "BlockRecord",
     "Chain",
     "GenesisAccount",
     "Log",
     "Receipt",
+    "StorageProof",
     "decode_revert_reason",
 ]
 
@@ -92,6 +94,8 @@ class Receipt:
 
     ``output`` is the call's return data, or the revert data when ``status == 0``.
     ``system`` marks transactions that came through :meth:`Chain.system_call`.
+    ``post_state_root`` is set instead of a meaningful ``status`` for pre-Byzantium receipts
+    (only in chains imported from elsewhere; see :meth:`Chain.from_py_evm`).
     """
 
     tx_hash: bytes
@@ -109,6 +113,7 @@ class Receipt:
     output: bytes
     tx_type: int
     system: bool = False
+    post_state_root: bytes | None = None
 
     @property
     def ok(self) -> bool:
@@ -147,10 +152,53 @@ class BlockRecord:
 
 
 @dataclass(frozen=True)
+class AccountProof:
+    """An account's fields with the state-trie nodes proving them (``eth_getProof``)."""
+
+    address: bytes
+    balance: int
+    nonce: int
+    code_hash: bytes
+    storage_hash: bytes
+    proof: tuple[bytes, ...]
+
+
+@dataclass(frozen=True)
+class StorageProof:
+    """One storage slot's value with the storage-trie nodes proving it."""
+
+    key: int
+    value: int
+    proof: tuple[bytes, ...]
+
+
+@dataclass(frozen=True)
 class _ChainSnapshot:
     height: int
     pending_state_root: bytes
     pool: tuple[SignedTransactionAPI, ...]
+
+
+@dataclass(frozen=True)
+class _TxResult:
+    sender: bytes
+    nonce: int
+    status: int
+    output: bytes
+    post_state_root: bytes | None = None
+
+    @classmethod
+    def of(cls, computation: ComputationAPI, sender: bytes, nonce: int) -> _TxResult:
+        status = 0 if computation.is_error else 1
+        output = bytes(computation.output) if (status == 1 or isinstance(computation.error, Revert)) else b""
+        return cls(sender, nonce, status, output)
+
+    @classmethod
+    def from_stored(cls, tx: SignedTransactionAPI, receipt: Any) -> _TxResult:
+        root = bytes(receipt.state_root)
+        if len(root) == 32:
+            return cls(bytes(tx.sender), int(tx.nonce), 1, b"", root)
+        return cls(bytes(tx.sender), int(tx.nonce), 1 if root == b"\x01" else 0, b"")
 
 
 class _DevMiningChain(MiningChain):
@@ -191,12 +239,6 @@ class Chain:
     ) -> None:
         if chain_id <= 0:
             raise ChainError(f"chain id must be positive, got {chain_id}")
-        self.chain_id = chain_id
-        self.name = name or str(chain_id)
-        self.clock = clock
-        self.automine = True
-        self.pre_transaction_hooks: list[Callable[[StateAPI, int], None]] = []
-        self.block_listeners: list[Callable[[BlockRecord], None]] = []
         chain_class = _DevMiningChain.configure(
             __name__=f"ZkDevChain{chain_id}",
             vm_configuration=((0, PragueVM),),
@@ -223,15 +265,48 @@ class Chain:
             for addr, acct in (alloc or {}).items()
         }
         # py-evm types a configured chain as BaseChain; it is our _DevMiningChain subclass.
-        self._evm: Any = chain_class.from_genesis(AtomicDB(), params, state)
-        genesis = self._evm.get_canonical_head()
-        self._blocks: list[BlockRecord] = [BlockRecord(genesis, (), ())]
+        self._setup(chain_id, name, clock, chain_class.from_genesis(AtomicDB(), params, state))
+
+    def _setup(self, chain_id: int, name: str, clock: Clock, evm: Any) -> None:
+        self.chain_id = chain_id
+        self.name = name or str(chain_id)
+        self.clock = clock
+        self.automine = True
+        self.pre_transaction_hooks: list[Callable[[StateAPI, int], None]] = []
+        self.block_listeners: list[Callable[[BlockRecord], None]] = []
+        self._evm: Any = evm
+        head = self._evm.get_canonical_head()
+        self._blocks: list[BlockRecord] = []
         self._tx_index: dict[bytes, tuple[int, int]] = {}
-        self._pending_root: bytes = bytes(genesis.state_root)
+        for number in range(int(head.block_number) + 1):
+            block = self._evm.get_canonical_block_by_number(number)
+            txs = tuple(block.transactions)
+            receipts = (
+                self._evm.chaindb.get_receipts(block.header, self._evm.get_vm_class(block.header).get_receipt_builder())
+                if txs
+                else ()
+            )
+            results = [_TxResult.from_stored(tx, r) for tx, r in zip(txs, receipts, strict=True)]
+            self._blocks.append(self._record(block.header, txs, receipts, results, set()))
+            for i, tx in enumerate(txs):
+                self._tx_index[bytes(tx.hash)] = (number, i)
+        self._pending_root: bytes = bytes(head.state_root)
         self._pool: list[SignedTransactionAPI] = []
         self._snapshots: dict[int, _ChainSnapshot] = {}
         self._next_snapshot = 1
         self._system_tx_class: dict[type[Any], type[Any]] = {}
+
+    @classmethod
+    def from_py_evm(cls, evm: MiningChain, clock: Clock, *, name: str = "") -> Chain:
+        """Wrap an existing py-evm ``MiningChain`` (for example one whose blocks were imported).
+
+        Every canonical block is indexed with its transactions and stored receipts (imported
+        receipts carry no return data). ``evm`` should be configured with ``chain_id`` and should
+        keep the gas limit constant, as :class:`Chain` mines new blocks on top of it.
+        """
+        chain = cls.__new__(cls)
+        chain._setup(int(evm.chain_id), name, clock, evm)
+        return chain
 
     # ------------------------------------------------------------------ blocks and lookups
 
@@ -257,6 +332,66 @@ class Chain:
             if record.hash == block_hash:
                 return record
         return None
+
+    def py_evm_block(self, number: int) -> BlockAPI:
+        """The full py-evm block (with uncles and withdrawals) at ``number``."""
+        return cast(BlockAPI, self._evm.get_block_by_hash(self.block(number).hash))
+
+    def raw_receipts(self, number: int) -> list[bytes]:
+        """The consensus encoding of every receipt of block ``number`` (``debug_getRawReceipts``)."""
+        import rlp
+
+        header = self.block(number).header
+        builder = self._evm.get_vm_class(header).get_receipt_builder()
+        out = []
+        for receipt in self._evm.chaindb.get_receipts(header, builder):
+            encode = getattr(receipt, "encode", None)
+            out.append(bytes(encode()) if callable(encode) else bytes(rlp.encode(receipt)))
+        return out
+
+    @property
+    def next_base_fee(self) -> int:
+        """The base fee per gas of the next block."""
+        return int(getattr(self._evm.header, "base_fee_per_gas", 0) or 0)
+
+    def blob_base_fee(self, block: int | None = None) -> int:
+        """The blob base fee of ``block`` (the next block when None); 0 before Cancun."""
+        header = self._evm.header if block is None else self.block(block).header
+        if getattr(header, "excess_blob_gas", None) is None:
+            return 0
+        state = self._evm.get_vm(header).state
+        return int(getattr(state, "blob_base_fee", 0))
+
+    def account_proof(
+        self, address: bytes, slots: Sequence[int], block: int | None = None
+    ) -> tuple[AccountProof, list[StorageProof]]:
+        """Merkle-Patricia proofs of an account and some of its storage slots (``eth_getProof``)."""
+        import rlp
+        from eth.rlp.accounts import Account
+        from trie.hexary import HexaryTrie
+
+        db = self._evm.chaindb.db
+        state_trie: Any = HexaryTrie(db, self.state_root(block))
+        key = keccak(address)
+        raw = state_trie.get(key)
+        account = rlp.decode(raw, sedes=Account) if raw else Account()
+        nodes = tuple(rlp.encode(node) for node in state_trie.get_proof(key))
+        proof = AccountProof(
+            address=address,
+            balance=int(account.balance),
+            nonce=int(account.nonce),
+            code_hash=bytes(account.code_hash),
+            storage_hash=bytes(account.storage_root),
+            proof=nodes,
+        )
+        storage_trie: Any = HexaryTrie(db, bytes(account.storage_root))
+        storage = []
+        for slot in slots:
+            slot_key = keccak(slot.to_bytes(32, "big"))
+            value_raw = storage_trie.get(slot_key)
+            value = int(rlp.decode(value_raw, sedes=rlp.sedes.big_endian_int)) if value_raw else 0
+            storage.append(StorageProof(slot, value, tuple(rlp.encode(n) for n in storage_trie.get_proof(slot_key))))
+        return proof, storage
 
     @property
     def blocks(self) -> Sequence[BlockRecord]:
@@ -364,6 +499,25 @@ class Chain:
         state.persist()
         self._pending_root = bytes(state.state_root)
 
+    def export_state(self) -> tuple[bytes, dict[bytes, bytes]]:
+        """The latest state root and every database entry (``anvil_dumpState``)."""
+        store = getattr(getattr(self._evm.chaindb.db, "wrapped_db", None), "kv_store", None)
+        if store is None:
+            raise ChainError("this chain's database cannot be exported")
+        return self._pending_root, dict(store)
+
+    def import_state(self, state_root: bytes, entries: Mapping[bytes, bytes]) -> None:
+        """Load entries from :meth:`export_state` and make ``state_root`` the latest state.
+
+        Like any dev edit, the state is visible at once and mined with the next block.
+        """
+        db = self._evm.chaindb.db
+        for key, value in entries.items():
+            db[key] = value
+        if not db.exists(state_root):
+            raise ChainError(f"state root 0x{state_root.hex()} is not in the loaded entries")
+        self._pending_root = bytes(state_root)
+
     def set_balance(self, address: bytes, wei: int) -> None:
         """Set a balance directly (dev method; visible at once, mined with the next block)."""
         self._edit_state(lambda s: s.set_balance(address, wei))
@@ -403,13 +557,17 @@ class Chain:
         value: int = 0,
         gas: int | None = None,
         block: int | None = None,
+        gas_price: int | None = None,
     ) -> bytes:
         """Execute a call without a transaction and return its output.
 
         Works from any address, funded or not (no fee is charged, as geth does when no fee is
-        given). Raises :class:`TransactionReverted` carrying the exact revert bytes.
+        given; with ``gas_price`` the block's real base fee applies and the sender is topped up to
+        afford it, on a throwaway state). Raises :class:`TransactionReverted` carrying the exact revert bytes.
         """
-        computation = self._execute_call(to, data, sender=sender, value=value, gas=gas, block=block)
+        computation = self._execute_call(
+            to, data, sender=sender, value=value, gas=gas, block=block, gas_price=gas_price
+        )
         if computation.is_error:
             output = bytes(computation.output) if isinstance(computation.error, Revert) else b""
             reason = decode_revert_reason(output) or str(computation.error)
@@ -424,9 +582,13 @@ class Chain:
         sender: bytes | None = None,
         value: int = 0,
         block: int | None = None,
+        gas_cap: int | None = None,
     ) -> int:
-        """The smallest gas limit with which the call succeeds (binary search, like geth)."""
-        cap = int(self.head.header.gas_limit)
+        """The smallest gas limit with which the call succeeds (binary search, like geth).
+
+        ``gas_cap`` bounds the search (default: the block gas limit).
+        """
+        cap = int(self.head.header.gas_limit) if gas_cap is None else gas_cap
         first = self._execute_call(to, data, sender=sender, value=value, gas=cap, block=block)
         if first.is_error:
             output = bytes(first.output) if isinstance(first.error, Revert) else b""
@@ -454,22 +616,31 @@ class Chain:
         value: int,
         gas: int | None,
         block: int | None,
+        gas_price: int | None = None,
     ) -> ComputationAPI:
-        header = self._read_header(block).copy(base_fee_per_gas=0)
+        header = self._read_header(block)
+        if gas_price is None and getattr(header, "base_fee_per_gas", None) is not None:
+            header = header.copy(base_fee_per_gas=0)
         vm = self._evm.get_vm(header)
         from_ = sender if sender is not None else constants.ZERO_ADDRESS
         state = vm.state
-        if value and state.get_balance(from_) < value:
-            state.set_balance(from_, value)
+        gas = gas if gas is not None else int(header.gas_limit)
+        needed = value + gas * (gas_price or 0)
+        if needed and state.get_balance(from_) < needed:
+            state.set_balance(from_, needed)
         tx = vm.create_unsigned_transaction(
             nonce=state.get_nonce(from_),
-            gas_price=0,
-            gas=gas if gas is not None else int(header.gas_limit),
+            gas_price=gas_price or 0,
+            gas=gas,
             to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
             value=value,
             data=data,
         )
-        return cast(ComputationAPI, state.costless_execute_transaction(SpoofTransaction(tx, from_=from_)))
+        spoofed = SpoofTransaction(tx, from_=from_)
+        if gas_price:
+            # The fee is real here (BASEFEE and GASPRICE must show it); the state is thrown away.
+            return cast(ComputationAPI, state.apply_transaction(spoofed))
+        return cast(ComputationAPI, state.costless_execute_transaction(spoofed))
 
     # ------------------------------------------------------------------ transactions
 
@@ -612,11 +783,31 @@ class Chain:
         return record.receipts[-1]
 
     def _system_tx(self, sender: bytes, to: bytes | None, data: bytes, value: int, gas: int) -> SignedTransactionAPI:
+        return self.impersonated_transaction(sender, to, data, value=value, gas=gas, nonce=self.nonce(sender))
+
+    def impersonated_transaction(
+        self,
+        sender: bytes,
+        to: bytes | None,
+        data: bytes = b"",
+        *,
+        value: int = 0,
+        gas: int = _DEFAULT_TX_GAS,
+        nonce: int | None = None,
+        gas_price: int | None = None,
+    ) -> SignedTransactionAPI:
+        """A legacy transaction that claims ``sender`` without its key (anvil's impersonation).
+
+        Pass it to :meth:`submit`; it pays gas like any other. ``nonce`` defaults to the next one
+        including pending transactions, ``gas_price`` to the next block's base fee.
+        """
         vm = self._evm.get_vm()
-        price = int(self._evm.header.base_fee_per_gas)
+        price = self.next_base_fee if gas_price is None else gas_price
+        if nonce is None:
+            nonce = self.nonce(sender) + sum(1 for p in self._pool if p.sender == sender)
         dummy = PrivateKey(keccak(b"zkconnect-system-path" + sender))
         signed = vm.create_unsigned_transaction(
-            nonce=self.nonce(sender),
+            nonce=nonce,
             gas_price=price,
             gas=gas,
             to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
@@ -657,7 +848,7 @@ class Chain:
         vm = self._evm.get_vm(header)
         state = vm.state
         receipts = []
-        outputs: list[tuple[ComputationAPI, bytes, int]] = []
+        results: list[_TxResult] = []
         restore: list[tuple[bytes, int]] = []
         result_header = header
         for index, tx in enumerate(txs):
@@ -676,8 +867,7 @@ class Chain:
                 state.set_balance(sender, restore[-1][1])
             result_header = vm.add_receipt_to_header(result_header, receipt)
             receipts.append(receipt)
-            nonce_before = int(tx.nonce)
-            outputs.append((computation, sender, nonce_before))
+            results.append(_TxResult.of(computation, sender, int(tx.nonce)))
         state.persist()
         result_header = result_header.copy(state_root=state.state_root)
         block = vm.set_block_transactions_and_withdrawals(vm.get_block(), result_header, txs, receipts)
@@ -685,7 +875,7 @@ class Chain:
         self._evm.persist_block(mined, perform_validation=False)
         self._evm.header = self._evm.create_header_from_parent(mined.header)
         self._pending_root = bytes(mined.header.state_root)
-        record = self._record(mined.header, tuple(txs), receipts, outputs, system)
+        record = self._record(mined.header, tuple(txs), receipts, results, system)
         self._blocks.append(record)
         for i, tx in enumerate(txs):
             self._tx_index[bytes(tx.hash)] = (record.number, i)
@@ -698,16 +888,17 @@ class Chain:
         header: BlockHeaderAPI,
         txs: tuple[SignedTransactionAPI, ...],
         receipts: Sequence[Any],
-        outputs: Sequence[tuple[ComputationAPI, bytes, int]],
+        results: Sequence[_TxResult],
         system: set[bytes],
     ) -> BlockRecord:
         number = int(header.block_number)
         block_hash = bytes(header.hash)
-        base_fee = int(header.base_fee_per_gas or 0)
+        base_fee = int(getattr(header, "base_fee_per_gas", 0) or 0)
         out: list[Receipt] = []
         log_index = 0
         previous_cumulative = 0
-        for i, (tx, raw, (computation, sender, nonce)) in enumerate(zip(txs, receipts, outputs, strict=True)):
+        for i, (tx, raw, result) in enumerate(zip(txs, receipts, results, strict=True)):
+            sender, nonce, status, output = result.sender, result.nonce, result.status, result.output
             tx_hash = bytes(tx.hash)
             logs = []
             for entry in raw.logs:
@@ -730,8 +921,6 @@ class Chain:
                 from eth._utils.address import generate_contract_address
 
                 contract = bytes(generate_contract_address(cast(Any, sender), nonce))
-            status = 0 if computation.is_error else 1
-            output = bytes(computation.output) if (status == 1 or isinstance(computation.error, Revert)) else b""
             max_fee = getattr(tx, "max_fee_per_gas", None)
             if max_fee is not None:
                 price = min(int(max_fee), base_fee + int(tx.max_priority_fee_per_gas))
@@ -755,6 +944,7 @@ class Chain:
                     output=output,
                     tx_type=int(getattr(tx, "type_id", None) or 0),
                     system=tx_hash in system,
+                    post_state_root=result.post_state_root,
                 )
             )
             previous_cumulative = cumulative

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,13 @@ def cli() -> None:
 @click.option("--port-base", type=int, help="Give chains consecutive ports from this one (0: free ports).")
 @click.option("--accounts", type=int, help="Number of mnemonic dev accounts to fund.")
 @click.option("--config-out", type=click.Path(dir_okay=False), help="Write the running devnet's description as JSON.")
+@click.option(
+    "--import-chain",
+    "import_dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Serve one chain imported from DIR/genesis.json + DIR/chain.rlp instead of the devnet.",
+)
+@click.option("--port", type=int, help="Port of the --import-chain chain (default 8545; 0: a free port).")
 def up(
     config_path: str | None,
     relay: str | None,
@@ -44,9 +50,15 @@ def up(
     port_base: int | None,
     accounts: int | None,
     config_out: str | None,
+    import_dir: str | None,
+    port: int | None,
 ) -> None:
-    """Start the devnet and keep it running until Ctrl-C."""
+    """Start the devnet, serve JSON-RPC on every chain, and keep running until Ctrl-C."""
+    if import_dir is not None:
+        _serve_imported(import_dir, host or "127.0.0.1", 8545 if port is None else port, config_out)
+        return
     from zkconnect.devnet import Devnet
+    from zkconnect.rpc.provider import dispatcher_for
 
     overrides: dict[str, Any] = {
         "relay": relay,
@@ -62,28 +74,77 @@ def up(
         built = time.perf_counter() - started
     except ZkConnectError as exc:
         raise click.ClickException(str(exc)) from exc
-    description = describe(devnet.config, devnet)
-    _print_banner(description, built)
-    if config_out:
-        Path(config_out).write_text(json.dumps(description, indent=2) + "\n")
-    stop = threading.Event()
+    dispatchers = {c.name: dispatcher_for(devnet, c.name) for c in config.all_chains}
+    ports = {c.name: c.port for c in config.all_chains}
 
-    def _stop(signum: int, _frame: Any) -> None:
-        stop.set()
+    def ready(real_ports: dict[str, int]) -> None:
+        description = describe(devnet.config, devnet, real_ports)
+        _print_banner(description, built)
+        if config_out:
+            Path(config_out).write_text(json.dumps(description, indent=2) + "\n")
 
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-    click.echo("ready. Press Ctrl-C to stop.")
-    sys.stdout.flush()
-    while not stop.wait(0.2):
-        pass
-    click.echo("stopping.")
+    _serve(dispatchers, ports, config.host, ready)
 
 
-def describe(config: DevnetConfig, devnet: Any) -> dict[str, Any]:
-    """A JSON-ready description of a running devnet (chains, accounts, modes)."""
+def _serve_imported(directory: str, host: str, port: int, config_out: str | None) -> None:
+    from zkconnect.importer import import_chain
+    from zkconnect.rpc.dispatcher import Dispatcher
+
+    try:
+        chain = import_chain(directory)
+    except ZkConnectError as exc:
+        raise click.ClickException(str(exc)) from exc
+    # Like a node without a consensus client: transactions wait in the pool, no block is mined.
+    chain.automine = False
+    dispatcher = Dispatcher(chain, unlocked={})
+
+    def ready(real_ports: dict[str, int]) -> None:
+        url = f"http://{host}:{real_ports[chain.name]}"
+        click.echo(
+            f"imported {directory}: chain id {chain.chain_id}, head {chain.block_number} "
+            f"(0x{chain.head.hash.hex()}) = safe = finalized"
+        )
+        click.echo(f"RPC: {url}")
+        if config_out:
+            description = {"chains": [{"name": chain.name, "chainId": chain.chain_id, "rpcUrl": url}]}
+            Path(config_out).write_text(json.dumps(description, indent=2) + "\n")
+
+    _serve({chain.name: dispatcher}, {chain.name: port}, host, ready)
+
+
+def _serve(dispatchers: dict[str, Any], ports: dict[str, int], host: str, ready: Any) -> None:
+    """Run the RPC server until SIGINT/SIGTERM; ``ready(real_ports)`` prints the banner."""
+    import asyncio
+
+    from zkconnect.rpc.server import RpcServer
+
+    server = RpcServer(dispatchers, ports, host=host)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            real = await server.start()
+        except OSError as exc:
+            await server.stop()
+            raise click.ClickException(f"cannot listen on {host}: {exc}") from exc
+        ready(real)
+        click.echo("ready. Press Ctrl-C to stop.")
+        sys.stdout.flush()
+        await stop.wait()
+        click.echo("stopping.")
+        await server.stop()
+
+    asyncio.run(main())
+
+
+def describe(config: DevnetConfig, devnet: Any, ports: dict[str, int] | None = None) -> dict[str, Any]:
+    """A JSON-ready description of a running devnet (chains, accounts, modes); ``ports`` are the real ones."""
     chains = []
     for c in config.all_chains:
+        port = (ports or {}).get(c.name, c.port)
         chains.append(
             {
                 "name": c.name,
@@ -91,8 +152,9 @@ def describe(config: DevnetConfig, devnet: Any) -> dict[str, Any]:
                 "role": c.role,
                 "settlementLayer": c.settlement,
                 "baseToken": c.base_token,
-                "port": c.port,
-                "rpcUrl": f"http://{config.host}:{c.port}" if c.port else None,
+                "port": port,
+                "rpcUrl": f"http://{config.host}:{port}" if port else None,
+                "wsUrl": f"ws://{config.host}:{port}" if port else None,
             }
         )
     return {
@@ -110,7 +172,7 @@ def _print_banner(description: dict[str, Any], built_seconds: float) -> None:
 
     console = Console(highlight=False, soft_wrap=True)
     table = Table(title=f"zkconnect devnet (built in {built_seconds * 1000:.0f} ms)", title_justify="left")
-    for column in ("chain", "chain id", "settles on", "base token", "port"):
+    for column in ("chain", "chain id", "settles on", "base token", "RPC URL (HTTP and WebSocket)"):
         table.add_column(column)
     for c in description["chains"]:
         table.add_row(
@@ -118,11 +180,11 @@ def _print_banner(description: dict[str, Any], built_seconds: float) -> None:
             str(c["chainId"]),
             c["settlementLayer"] or "-",
             c["baseToken"],
-            str(c["port"] or "auto"),
+            c["rpcUrl"] or "-",
         )
     console.print(table)
     console.print(f"relay: {description['relay']}   timing: {description['timing']}")
-    console.print("JSON-RPC serving is not part of this build yet: use the Python API (zkconnect.Devnet).")
+    console.print("unlocked for eth_sendTransaction: every account below; dev methods: anvil_*, hardhat_*, evm_*")
     console.print(f"accounts (each funded with {description['accountBalanceEth']} ETH on every chain):")
     for i, a in enumerate(description["accounts"]):
         console.print(f"  ({i}) {a['address']}  {a['privateKey']}")

@@ -1,0 +1,67 @@
+"""An in-process web3 provider: ``Web3(ZkProvider(devnet, "zk-a"))`` without sockets.
+
+Requests go through the same bytes-in/bytes-out path as the HTTP server (the chain's
+:class:`~zkconnect.rpc.dispatcher.Dispatcher`), so results are identical to what a client gets
+over the wire.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from web3.providers.base import JSONBaseProvider
+from web3.types import RPCEndpoint, RPCResponse
+
+from zkconnect.rpc.dispatcher import Dispatcher
+
+if TYPE_CHECKING:
+    from zkconnect.devnet import Devnet
+
+__all__ = ["ZkProvider"]
+
+
+class ZkProvider(JSONBaseProvider):
+    """A web3 provider answering from a chain's dispatcher in the same process.
+
+    Pass a :class:`Dispatcher` (shared with a server, for instance) or a devnet and a chain
+    name or id; dispatchers are cached per devnet so every provider of a chain shares filters
+    and impersonation state.
+    """
+
+    def __init__(self, target: Devnet | Dispatcher, chain: str | int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(target, Dispatcher):
+            self.dispatcher = target
+        else:
+            if chain is None:
+                raise ValueError("ZkProvider(devnet, chain): name the chain (e.g. 'zk-a' or 6565)")
+            self.dispatcher = dispatcher_for(target, chain)
+
+    def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
+        """Encode, dispatch and decode one request."""
+        raw = self.dispatcher.handle_bytes(self.encode_rpc_request(method, params))
+        return self.decode_rpc_response(raw)
+
+    def make_batch_request(self, requests: list[tuple[RPCEndpoint, Any]]) -> list[RPCResponse] | RPCResponse:
+        """Encode, dispatch and decode a batch."""
+        raw = self.dispatcher.handle_bytes(self.encode_batch_rpc_request(requests))
+        response = cast(Any, self.decode_rpc_response(raw))
+        if isinstance(response, list):
+            return sorted(response, key=lambda r: r.get("id") or 0)
+        return cast(RPCResponse, response)
+
+    def is_connected(self, show_traceback: bool = False) -> bool:
+        """Always connected: the chain is in this process."""
+        return True
+
+
+def dispatcher_for(devnet: Devnet, chain: str | int) -> Dispatcher:
+    """The devnet's shared dispatcher for one chain (created on first use)."""
+    cache: dict[str, Dispatcher] | None = getattr(devnet, "_rpc_dispatchers", None)
+    if cache is None:
+        cache = {}
+        devnet._rpc_dispatchers = cache  # type: ignore[attr-defined]
+    name = devnet.chain_config(chain).name
+    if name not in cache:
+        cache[name] = Dispatcher(devnet[name], devnet=devnet)
+    return cache[name]

@@ -1,0 +1,228 @@
+"""The aiohttp transport: every chain on its own port, HTTP and WebSocket on the same port.
+
+Transport policy (``adversarial.md`` B.4, S9-S13): bodies above the limit are refused with 413
+before being read; methods other than POST (and GET for a WebSocket upgrade, OPTIONS for CORS
+preflight) get 405; a content type other than JSON gets 415; a client that stalls while sending
+its body is cut off after ``read_timeout`` seconds while others are served. Requests run one at
+a time on a single worker thread, so the chains (which share a clock and devnet-wide
+snapshots) never see concurrent requests; the event loop stays free for I/O meanwhile.
+
+``eth_subscribe`` (``newHeads``, ``logs``) and ``eth_unsubscribe`` work over WebSocket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from zkconnect.chain import BlockRecord
+from zkconnect.rpc import encoding as enc
+from zkconnect.rpc import protocol
+from zkconnect.rpc.dispatcher import Dispatcher
+from zkconnect.rpc.errors import InvalidParams
+from zkconnect.rpc.methods import LogFilter, decode_log_filter
+
+__all__ = ["RpcServer"]
+
+log = logging.getLogger("zkconnect.rpc.server")
+
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
+    "Access-Control-Allow-Headers": "*",
+}
+
+
+@dataclass
+class _Connection:
+    ws: web.WebSocketResponse
+    queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
+    subscriptions: dict[str, tuple[str, LogFilter | None]] = field(default_factory=dict)
+
+
+class RpcServer:
+    """Serve several chains' dispatchers, one port each.
+
+    ``ports`` maps chain names to ports (0 picks a free one); after :meth:`start`,
+    :attr:`ports` holds the real ones and :meth:`url` gives each chain's HTTP URL.
+    """
+
+    def __init__(
+        self,
+        dispatchers: Mapping[str, Dispatcher],
+        ports: Mapping[str, int],
+        *,
+        host: str = "127.0.0.1",
+        read_timeout: float = 10.0,
+    ) -> None:
+        self.dispatchers = dict(dispatchers)
+        self.host = host
+        self.ports = dict(ports)
+        self.read_timeout = read_timeout
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zkdev-rpc")
+        self._runners: list[web.AppRunner] = []
+        self._connections: dict[str, set[_Connection]] = {name: set() for name in dispatchers}
+        self._sub_ids = itertools.count(1)
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def url(self, name: str, scheme: str = "http") -> str:
+        """The URL of one chain (``scheme`` ``ws`` for WebSocket)."""
+        return f"{scheme}://{self.host}:{self.ports[name]}"
+
+    async def start(self) -> dict[str, int]:
+        """Bind every chain's port; returns the real ports."""
+        self._loop = asyncio.get_running_loop()
+        for name, dispatcher in self.dispatchers.items():
+            app = web.Application(client_max_size=dispatcher.limits.max_body)
+            app.router.add_route("*", "/{tail:.*}", self._handler(name))
+            runner = web.AppRunner(app, access_log=None, handle_signals=False)
+            await runner.setup()
+            site = web.TCPSite(runner, self.host, self.ports.get(name, 0))
+            await site.start()
+            self._runners.append(runner)
+            server = getattr(site, "_server", None)
+            sockets = getattr(server, "sockets", None) or []
+            if sockets:
+                self.ports[name] = int(sockets[0].getsockname()[1])
+            dispatcher.chain.block_listeners.append(self._block_listener(name))
+        return dict(self.ports)
+
+    async def stop(self) -> None:
+        """Close every connection and port."""
+        for conns in self._connections.values():
+            for conn in list(conns):
+                await conn.ws.close()
+        for runner in self._runners:
+            await runner.cleanup()
+        self._runners.clear()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------------ HTTP
+
+    def _handler(self, name: str) -> Any:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            if request.method == "OPTIONS":
+                return web.Response(status=204, headers=_CORS)
+            if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
+                return await self._websocket(name, request)
+            if request.method != "POST":
+                return web.json_response(
+                    {"error": f"method {request.method} not allowed: send JSON-RPC with POST"},
+                    status=405,
+                    headers={"Allow": "POST, OPTIONS", **_CORS},
+                )
+            ctype = request.content_type
+            if ctype not in ("application/json", "application/json-rpc", "application/jsonrequest"):
+                return web.json_response(
+                    {"error": f"unsupported content type {ctype!r}: use application/json"},
+                    status=415,
+                    headers=_CORS,
+                )
+            limit = self.dispatchers[name].limits.max_body
+            if request.content_length is not None and request.content_length > limit:
+                return web.json_response({"error": f"body larger than {limit} bytes"}, status=413, headers=_CORS)
+            try:
+                body = await asyncio.wait_for(request.read(), self.read_timeout)
+            except web.HTTPRequestEntityTooLarge:
+                return web.json_response({"error": f"body larger than {limit} bytes"}, status=413, headers=_CORS)
+            except TimeoutError:
+                return web.json_response({"error": "timed out reading the request body"}, status=408)
+            response = await self._run(name, body, self.dispatchers[name].call)
+            if response is None:
+                return web.Response(status=204, headers=_CORS)
+            return web.Response(body=protocol.encode(response), content_type="application/json", headers=_CORS)
+
+        return handle
+
+    async def _run(self, name: str, body: bytes | str, call: protocol.Call) -> Any:
+        loop = asyncio.get_running_loop()
+        limits = self.dispatchers[name].limits
+        return await loop.run_in_executor(self._executor, protocol.handle, body, call, limits)
+
+    # ------------------------------------------------------------------ WebSocket
+
+    async def _websocket(self, name: str, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(max_msg_size=self.dispatchers[name].limits.max_body, heartbeat=30)
+        await ws.prepare(request)
+        conn = _Connection(ws)
+        self._connections[name].add(conn)
+        sender = asyncio.create_task(self._sender(conn))
+        call = self._ws_call(name, conn)
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT or msg.type == WSMsgType.BINARY:
+                    response = await self._run(name, msg.data, call)
+                    if response is not None:
+                        await conn.queue.put(protocol.encode(response).decode())
+                elif msg.type == WSMsgType.ERROR:
+                    break
+        finally:
+            self._connections[name].discard(conn)
+            sender.cancel()
+        return ws
+
+    async def _sender(self, conn: _Connection) -> None:
+        while True:
+            text = await conn.queue.get()
+            if conn.ws.closed:
+                return
+            await conn.ws.send_str(text)
+
+    def _ws_call(self, name: str, conn: _Connection) -> protocol.Call:
+        dispatcher = self.dispatchers[name]
+
+        def call(method: str, params: list[Any] | dict[str, Any]) -> Any:
+            if method == "eth_subscribe":
+                if not isinstance(params, list) or not params:
+                    raise InvalidParams("eth_subscribe: expected [kind, options?]")
+                kind = params[0]
+                criteria = None
+                if kind == "logs":
+                    criteria = decode_log_filter(dispatcher, params[1] if len(params) > 1 else {}, "1")
+                elif kind not in ("newHeads", "newPendingTransactions"):
+                    raise InvalidParams(f"eth_subscribe: unsupported subscription {kind!r} (newHeads, logs)")
+                sid = hex(next(self._sub_ids))
+                conn.subscriptions[sid] = (str(kind), criteria)
+                return sid
+            if method == "eth_unsubscribe":
+                if not isinstance(params, list) or len(params) != 1:
+                    raise InvalidParams("eth_unsubscribe: expected [subscriptionId]")
+                return conn.subscriptions.pop(params[0], None) is not None
+            return dispatcher.call(method, params)
+
+        return call
+
+    def _block_listener(self, name: str) -> Any:
+        def on_block(record: BlockRecord) -> None:
+            conns = [c for c in self._connections[name] if c.subscriptions]
+            if not conns or self._loop is None:
+                return
+            head = enc.header_fields(record.header)
+            for conn in conns:
+                for sid, (kind, criteria) in list(conn.subscriptions.items()):
+                    results: list[Any] = []
+                    if kind == "newHeads":
+                        results = [head]
+                    elif kind == "logs" and criteria is not None:
+                        results = [
+                            enc.log(e, record.timestamp) for r in record.receipts for e in r.logs if criteria.matches(e)
+                        ]
+                    elif kind == "newPendingTransactions":
+                        results = [enc.data(tx.hash) for tx in record.transactions]
+                    for result in results:
+                        note = {
+                            "jsonrpc": "2.0",
+                            "method": "eth_subscription",
+                            "params": {"subscription": sid, "result": result},
+                        }
+                        self._loop.call_soon_threadsafe(conn.queue.put_nowait, json.dumps(note))
+
+        return on_block
