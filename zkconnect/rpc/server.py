@@ -41,7 +41,7 @@ _CORS = {
 }
 
 
-@dataclass
+@dataclass(eq=False)
 class _Connection:
     ws: web.WebSocketResponse
     queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
