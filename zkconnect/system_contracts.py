@@ -1,0 +1,530 @@
+"""Canonical addresses of the ZKsync interop contracts, and installers that put them on chains.
+
+Every ZK chain and Gateway get the L2 system contracts at their canonical addresses: the runtime
+code is placed at genesis (no constructor runs) and each contract is then initialised through the
+privileged caller ZKsync uses for it (the ComplexUpgrader ``0x800f`` for ``initL2``, the bootloader
+``0x8001`` for the settlement layer and the interop fee, the service-transaction sender for chain
+registration), through :meth:`Chain.system_call`. Gateway additionally gets one
+``GatewayChainExecutor`` per chain settling on it; L1 gets the Bridgehub, the L1MessageRoot, a
+chain type manager and one ``L1ChainSettlement`` per chain. Those are deployed normally (their
+constructors run), keylessly from :data:`DEVNET_DEPLOYER`.
+
+>>> from zkconnect.chain import Chain
+>>> from zkconnect.clock import Clock
+>>> chain = Chain(6565, Clock())
+>>> l2 = install_l2_system_contracts(chain, l1_chain_id=31337, settlement_layer_chain_id=506,
+...     gateway_chain_id=506, base_token_asset_id=eth_asset_id(31337))
+>>> l2.interop_center == INTEROP_CENTER
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+
+from zkconnect.artifacts import load
+from zkconnect.chain import Chain, Receipt
+from zkconnect.errors import ConfigError
+
+__all__ = [
+    "BASE_TOKEN_HOLDER",
+    "BASE_TOKEN_HOLDER_INITIAL_BALANCE",
+    "BOOTLOADER",
+    "COMPLEX_UPGRADER",
+    "COMPRESSOR",
+    "DEFAULT_MAX_NUMBER_OF_ZK_CHAINS",
+    "DEVNET_DEPLOYER",
+    "DEVNET_OWNER",
+    "ETH_TOKEN_ADDRESS",
+    "GW_ASSET_TRACKER",
+    "INTEROP_CENTER",
+    "INTEROP_HANDLER",
+    "KNOWN_CODE_STORAGE",
+    "L1_MESSENGER",
+    "L2_ASSET_ROUTER",
+    "L2_ASSET_TRACKER",
+    "L2_BASE_TOKEN",
+    "L2_BRIDGEHUB",
+    "L2_CHAIN_ASSET_HANDLER",
+    "L2_INTEROP_ROOT_STORAGE",
+    "L2_MESSAGE_ROOT",
+    "L2_MESSAGE_VERIFICATION",
+    "L2_NATIVE_TOKEN_VAULT",
+    "L2_SYSTEM_CONTRACTS",
+    "SERVICE_TRANSACTION_SENDER",
+    "SETTLEMENT_LAYER_RELAY_SENDER",
+    "SYSTEM_CONTEXT",
+    "GatewayContracts",
+    "GatewaySettledChain",
+    "InteropPeer",
+    "L1Contracts",
+    "L1SettledChain",
+    "L2SystemContracts",
+    "eth_asset_id",
+    "install_gateway_contracts",
+    "install_l1_contracts",
+    "install_l2_system_contracts",
+    "install_tx_number_hook",
+    "ntv_asset_id",
+]
+
+
+def _addr(value: int) -> bytes:
+    return value.to_bytes(20, "big")
+
+
+# ---- special senders --------------------------------------------------------------------------
+
+BOOTLOADER = _addr(0x8001)
+"""Writes interop roots, sets the settlement layer and the interop fee."""
+COMPLEX_UPGRADER = _addr(0x800F)
+"""The only caller of the ``initL2`` functions."""
+SERVICE_TRANSACTION_SENDER = b"\xff" * 20
+"""Sender of L1->L2 service transactions (chain registration)."""
+SETTLEMENT_LAYER_RELAY_SENDER = b"\x11" * 20
+"""Sender of the L1->L2 transactions Gateway relays."""
+
+# ---- canonical L2 addresses (era-contracts L2ContractAddresses.sol) ----------------------------
+
+KNOWN_CODE_STORAGE = _addr(0x8004)
+L1_MESSENGER = _addr(0x8008)
+L2_BASE_TOKEN = _addr(0x800A)
+SYSTEM_CONTEXT = _addr(0x800B)
+COMPRESSOR = _addr(0x800E)
+L2_BRIDGEHUB = _addr(0x10002)
+L2_ASSET_ROUTER = _addr(0x10003)
+L2_NATIVE_TOKEN_VAULT = _addr(0x10004)
+L2_MESSAGE_ROOT = _addr(0x10005)
+L2_INTEROP_ROOT_STORAGE = _addr(0x10008)
+L2_MESSAGE_VERIFICATION = _addr(0x10009)
+L2_CHAIN_ASSET_HANDLER = _addr(0x1000A)
+INTEROP_CENTER = _addr(0x1000D)
+INTEROP_HANDLER = _addr(0x1000E)
+L2_ASSET_TRACKER = _addr(0x1000F)
+GW_ASSET_TRACKER = _addr(0x10010)
+BASE_TOKEN_HOLDER = _addr(0x10011)
+
+L2_SYSTEM_CONTRACTS: Mapping[bytes, str] = {
+    SYSTEM_CONTEXT: "SystemContext",
+    L1_MESSENGER: "L1Messenger",
+    L2_BRIDGEHUB: "L2Bridgehub",
+    L2_MESSAGE_ROOT: "L2MessageRoot",
+    L2_INTEROP_ROOT_STORAGE: "L2InteropRootStorage",
+    L2_MESSAGE_VERIFICATION: "L2MessageVerification",
+    INTEROP_CENTER: "InteropCenter",
+    INTEROP_HANDLER: "InteropHandler",
+    GW_ASSET_TRACKER: "GWAssetTracker",
+    BASE_TOKEN_HOLDER: "BaseTokenHolder",
+}
+"""Address -> artifact name of every contract :func:`install_l2_system_contracts` places."""
+
+# ---- devnet defaults ----------------------------------------------------------------------------
+
+BASE_TOKEN_HOLDER_INITIAL_BALANCE = 2**127 - 1
+"""The base-token reserve each chain's BaseTokenHolder starts with (era-contracts' value)."""
+DEFAULT_MAX_NUMBER_OF_ZK_CHAINS = 100
+ETH_TOKEN_ADDRESS = _addr(1)
+"""L1 address that stands for ETH in asset ids."""
+DEVNET_DEPLOYER = keccak(b"zkconnect:deployer")[12:]
+"""Keyless deployer of the L1 contracts and Gateway executors (reached through ``system_call``)."""
+DEVNET_OWNER = keccak(b"zkconnect:owner")[12:]
+"""Default owner of the system contracts (may pause the InteropCenter)."""
+_L1_ZK_TOKEN_PLACEHOLDER = keccak(b"zkconnect:zk-token")[12:]
+
+
+def ntv_asset_id(origin_chain_id: int, token: bytes) -> bytes:
+    """``keccak256(abi.encode(originChainId, 0x…010004, token))``: an NTV asset id."""
+    return keccak(encode(["uint256", "address", "address"], [origin_chain_id, L2_NATIVE_TOKEN_VAULT, token]))
+
+
+def eth_asset_id(l1_chain_id: int) -> bytes:
+    """The asset id of ETH (the usual base token)."""
+    return ntv_asset_id(l1_chain_id, ETH_TOKEN_ADDRESS)
+
+
+def _selector(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+def _calldata(signature: str, *args: Any) -> bytes:
+    types = signature[signature.index("(") + 1 : -1]
+    return _selector(signature) + encode(_split_types(types), list(args))
+
+
+def _split_types(types: str) -> list[str]:
+    out: list[str] = []
+    depth = 0
+    current = ""
+    for ch in types:
+        if ch == "," and depth == 0:
+            out.append(current)
+            current = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        current += ch
+    if current:
+        out.append(current)
+    return out
+
+
+def _system_call(chain: Chain, sender: bytes, to: bytes | None, data: bytes, what: str) -> Receipt:
+    receipt = chain.system_call(sender, to, data)
+    if not receipt.ok:
+        raise ConfigError(f"chain {chain.chain_id}: {what} reverted (0x{receipt.output.hex()})")
+    return receipt
+
+
+def _deploy(chain: Chain, deployer: bytes, artifact: str, types: Sequence[str], args: Sequence[Any]) -> bytes:
+    code = load(artifact).bytecode + encode(list(types), list(args))
+    receipt = _system_call(chain, deployer, None, code, f"deploying {artifact}")
+    assert receipt.contract_address is not None
+    return receipt.contract_address
+
+
+# ---- txNumberInBlock ----------------------------------------------------------------------------
+
+
+def install_tx_number_hook(chain: Chain) -> None:
+    """Make SystemContext's ``txNumberInBlock`` equal each transaction's index in its block.
+
+    The L1Messenger stamps that value into every L2->L1 log; one block is one batch, so it is the
+    transaction's number in its batch. Installing twice is harmless.
+    """
+    slot = load("SystemContext").storage_slot("txNumberInBlock")
+    if any(getattr(hook, "_zkconnect_tx_number", False) for hook in chain.pre_transaction_hooks):
+        return
+
+    def write_tx_number(state: Any, index: int) -> None:
+        state.set_storage(SYSTEM_CONTEXT, slot, index)
+
+    write_tx_number._zkconnect_tx_number = True  # type: ignore[attr-defined]
+    chain.pre_transaction_hooks.append(write_tx_number)
+
+
+# ---- L2 and Gateway -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InteropPeer:
+    """A chain registered as an interop destination, with its base-token asset id."""
+
+    chain_id: int
+    base_token_asset_id: bytes
+
+
+@dataclass(frozen=True)
+class L2SystemContracts:
+    """What :func:`install_l2_system_contracts` set up on one chain (addresses are canonical)."""
+
+    chain_id: int
+    l1_chain_id: int
+    settlement_layer_chain_id: int
+    gateway_chain_id: int
+    base_token_asset_id: bytes
+    zk_token_asset_id: bytes
+    interop_fee: int
+    owner: bytes
+    peers: tuple[InteropPeer, ...]
+    system_context: bytes = SYSTEM_CONTEXT
+    l1_messenger: bytes = L1_MESSENGER
+    l2_bridgehub: bytes = L2_BRIDGEHUB
+    l2_message_root: bytes = L2_MESSAGE_ROOT
+    l2_interop_root_storage: bytes = L2_INTEROP_ROOT_STORAGE
+    l2_message_verification: bytes = L2_MESSAGE_VERIFICATION
+    interop_center: bytes = INTEROP_CENTER
+    interop_handler: bytes = INTEROP_HANDLER
+    gw_asset_tracker: bytes = GW_ASSET_TRACKER
+    base_token_holder: bytes = BASE_TOKEN_HOLDER
+
+
+def install_l2_system_contracts(
+    chain: Chain,
+    *,
+    l1_chain_id: int,
+    settlement_layer_chain_id: int,
+    gateway_chain_id: int,
+    base_token_asset_id: bytes,
+    interop_fee: int = 0,
+    peers: Iterable[InteropPeer] = (),
+    chain_id: int | None = None,
+    owner: bytes = DEVNET_OWNER,
+    zk_token_asset_id: bytes | None = None,
+    max_number_of_zk_chains: int = DEFAULT_MAX_NUMBER_OF_ZK_CHAINS,
+) -> L2SystemContracts:
+    """Place and initialise the L2 system contracts on a ZK chain (or on Gateway).
+
+    ``settlement_layer_chain_id`` is where the chain settles (the Gateway, or L1 for Gateway itself
+    and for L1-settled chains: interop is then refused). ``peers`` are registered as interop
+    destinations. The BaseTokenHolder is funded with :data:`BASE_TOKEN_HOLDER_INITIAL_BALANCE` and
+    SystemContext's ``txNumberInBlock`` is kept up to date (:func:`install_tx_number_hook`).
+    ``zk_token_asset_id`` defaults to the asset id of a notional L1 ZK token, which is not available
+    on the chain until the NativeTokenVault knows it, so ``useFixedFee`` reverts ``ZKTokenNotAvailable``.
+    Mines one block per initialisation call.
+    """
+    if chain_id is not None and chain_id != chain.chain_id:
+        raise ConfigError(f"installing chain {chain_id}'s contracts on chain {chain.chain_id}")
+    for value, what in ((l1_chain_id, "l1_chain_id"), (settlement_layer_chain_id, "settlement_layer_chain_id")):
+        if value <= 0:
+            raise ConfigError(f"{what} must be positive, got {value}")
+    if len(base_token_asset_id) != 32 or base_token_asset_id == bytes(32):
+        raise ConfigError("base_token_asset_id must be a non-zero bytes32")
+    zk_asset = ntv_asset_id(l1_chain_id, _L1_ZK_TOKEN_PLACEHOLDER) if zk_token_asset_id is None else zk_token_asset_id
+    peer_list = tuple(peers)
+
+    for address, name in L2_SYSTEM_CONTRACTS.items():
+        chain.place(address, load(name).runtime_bytecode)
+    if chain.balance(BASE_TOKEN_HOLDER) == 0:
+        chain.set_balance(BASE_TOKEN_HOLDER, BASE_TOKEN_HOLDER_INITIAL_BALANCE)
+    install_tx_number_hook(chain)
+
+    steps: list[tuple[bytes, bytes, bytes, str]] = [
+        (
+            BOOTLOADER,
+            SYSTEM_CONTEXT,
+            _calldata("setSettlementLayerChainId(uint256)", settlement_layer_chain_id),
+            "SystemContext.setSettlementLayerChainId",
+        ),
+        (
+            COMPLEX_UPGRADER,
+            L2_BRIDGEHUB,
+            _calldata("initL2(uint256,address,uint256)", l1_chain_id, owner, max_number_of_zk_chains),
+            "L2Bridgehub.initL2",
+        ),
+        (
+            COMPLEX_UPGRADER,
+            L2_BRIDGEHUB,
+            _calldata("setLocalBaseTokenAssetId(bytes32)", base_token_asset_id),
+            "L2Bridgehub.setLocalBaseTokenAssetId",
+        ),
+        (COMPLEX_UPGRADER, L2_MESSAGE_ROOT, _calldata("initL2(uint256)", l1_chain_id), "L2MessageRoot.initL2"),
+        (
+            COMPLEX_UPGRADER,
+            INTEROP_CENTER,
+            _calldata("initL2(uint256,address,bytes32)", l1_chain_id, owner, zk_asset),
+            "InteropCenter.initL2",
+        ),
+        (COMPLEX_UPGRADER, INTEROP_HANDLER, _calldata("initL2(uint256)", l1_chain_id), "InteropHandler.initL2"),
+        (
+            COMPLEX_UPGRADER,
+            GW_ASSET_TRACKER,
+            _calldata("initL2(uint256,address)", l1_chain_id, owner),
+            "GWAssetTracker.initL2",
+        ),
+        (BOOTLOADER, INTEROP_CENTER, _calldata("setInteropFee(uint256)", interop_fee), "InteropCenter.setInteropFee"),
+    ]
+    for peer in peer_list:
+        steps.append(
+            (
+                SERVICE_TRANSACTION_SENDER,
+                L2_BRIDGEHUB,
+                _calldata("registerChainForInterop(uint256,bytes32)", peer.chain_id, peer.base_token_asset_id),
+                f"L2Bridgehub.registerChainForInterop({peer.chain_id})",
+            )
+        )
+    for sender, to, data, what in steps:
+        _system_call(chain, sender, to, data, what)
+
+    return L2SystemContracts(
+        chain_id=chain.chain_id,
+        l1_chain_id=l1_chain_id,
+        settlement_layer_chain_id=settlement_layer_chain_id,
+        gateway_chain_id=gateway_chain_id,
+        base_token_asset_id=base_token_asset_id,
+        zk_token_asset_id=zk_asset,
+        interop_fee=interop_fee,
+        owner=owner,
+        peers=peer_list,
+    )
+
+
+@dataclass(frozen=True)
+class GatewaySettledChain:
+    """A chain that settles on Gateway: its executor there accepts batches only from ``validator``.
+
+    ``starting_batch_number`` is the last batch considered settled when the executor is deployed
+    (the next batch executed must be ``starting_batch_number + 1``).
+    """
+
+    chain_id: int
+    validator: bytes
+    base_token_asset_id: bytes
+    starting_batch_number: int = 0
+
+
+@dataclass(frozen=True)
+class GatewayContracts:
+    """Gateway's system contracts and the executor of each chain settling on it."""
+
+    system: L2SystemContracts
+    executors: tuple[tuple[int, bytes], ...]
+
+    def executor(self, chain_id: int) -> bytes:
+        """The GatewayChainExecutor of ``chain_id``."""
+        for cid, address in self.executors:
+            if cid == chain_id:
+                return address
+        raise KeyError(f"chain {chain_id} does not settle on Gateway {self.system.chain_id}")
+
+
+def install_gateway_contracts(
+    chain: Chain,
+    *,
+    l1_chain_id: int,
+    base_token_asset_id: bytes,
+    settled_chains: Iterable[GatewaySettledChain],
+    gateway_chain_id: int | None = None,
+    interop_fee: int = 0,
+    owner: bytes = DEVNET_OWNER,
+    deployer: bytes = DEVNET_DEPLOYER,
+    zk_token_asset_id: bytes | None = None,
+) -> GatewayContracts:
+    """Install Gateway: the L2 system contracts (settling on L1), plus, for each chain settling on it, a
+    ``GatewayChainExecutor`` registered in the L2Bridgehub (``getZKChain``) and in the L2MessageRoot."""
+    system = install_l2_system_contracts(
+        chain,
+        chain_id=gateway_chain_id,
+        l1_chain_id=l1_chain_id,
+        settlement_layer_chain_id=l1_chain_id,
+        gateway_chain_id=chain.chain_id,
+        base_token_asset_id=base_token_asset_id,
+        interop_fee=interop_fee,
+        owner=owner,
+        zk_token_asset_id=zk_token_asset_id,
+    )
+    executors: list[tuple[int, bytes]] = []
+    for settled in settled_chains:
+        executor = _deploy(
+            chain,
+            deployer,
+            "GatewayChainExecutor",
+            ["uint256", "address", "uint256"],
+            [settled.chain_id, settled.validator, settled.starting_batch_number],
+        )
+        _system_call(
+            chain,
+            SERVICE_TRANSACTION_SENDER,
+            L2_BRIDGEHUB,
+            _calldata(
+                "registerSettledChain(uint256,address,bytes32,uint256)",
+                settled.chain_id,
+                executor,
+                settled.base_token_asset_id,
+                settled.starting_batch_number,
+            ),
+            f"L2Bridgehub.registerSettledChain({settled.chain_id})",
+        )
+        executors.append((settled.chain_id, executor))
+    return GatewayContracts(system=system, executors=tuple(executors))
+
+
+# ---- L1 -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class L1SettledChain:
+    """A chain registered on L1.
+
+    ``settlement_layer_chain_id`` is None for a chain settling on L1 itself (its batches are executed
+    by its ``L1ChainSettlement``), else the Gateway it settles on. ``is_settlement_layer`` marks
+    Gateway (whitelisted as a settlement layer; register it before the chains that settle on it).
+    """
+
+    chain_id: int
+    validator: bytes
+    base_token_asset_id: bytes
+    base_token: bytes = ETH_TOKEN_ADDRESS
+    settlement_layer_chain_id: int | None = None
+    is_settlement_layer: bool = False
+    starting_batch_number: int = 0
+
+
+@dataclass(frozen=True)
+class L1Contracts:
+    """The L1 contracts: Bridgehub, L1MessageRoot, chain type manager and per-chain settlement."""
+
+    l1_chain_id: int
+    bridgehub: bytes
+    message_root: bytes
+    chain_type_manager: bytes
+    settlements: tuple[tuple[int, bytes], ...]
+
+    def settlement(self, chain_id: int) -> bytes:
+        """The L1ChainSettlement of ``chain_id`` (also what ``Bridgehub.getZKChain`` returns)."""
+        for cid, address in self.settlements:
+            if cid == chain_id:
+                return address
+        raise KeyError(f"chain {chain_id} is not registered on L1")
+
+
+def install_l1_contracts(
+    chain: Chain,
+    *,
+    chains: Iterable[L1SettledChain],
+    owner: bytes = DEVNET_DEPLOYER,
+    deployer: bytes = DEVNET_DEPLOYER,
+    protocol_minor_version: int = 31,
+) -> L1Contracts:
+    """Deploy the L1 contracts and register ``chains`` (settlement layers first).
+
+    ``owner`` administers the Bridgehub; the installer acts as it through ``system_call``.
+    """
+    l1_chain_id = chain.chain_id
+    bridgehub = _deploy(chain, deployer, "L1Bridgehub", ["address"], [owner])
+    message_root = _deploy(chain, deployer, "L1MessageRoot", ["address"], [bridgehub])
+    ctm = _deploy(chain, deployer, "L1ChainTypeManager", ["uint32", "uint32"], [protocol_minor_version, 0])
+    _system_call(
+        chain,
+        owner,
+        bridgehub,
+        _calldata("setAddresses(address,address)", bytes(20), message_root),
+        "L1Bridgehub.setAddresses",
+    )
+    ordered = sorted(chains, key=lambda c: not c.is_settlement_layer)
+    settlements: list[tuple[int, bytes]] = []
+    for settled in ordered:
+        settlement = _deploy(
+            chain,
+            deployer,
+            "L1ChainSettlement",
+            ["uint256", "address", "address", "uint256"],
+            [settled.chain_id, settled.validator, bridgehub, settled.starting_batch_number],
+        )
+        if settled.is_settlement_layer:
+            _system_call(
+                chain,
+                owner,
+                bridgehub,
+                _calldata("registerSettlementLayer(uint256,bool)", settled.chain_id, True),
+                f"L1Bridgehub.registerSettlementLayer({settled.chain_id})",
+            )
+        settlement_layer = settled.settlement_layer_chain_id or l1_chain_id
+        _system_call(
+            chain,
+            owner,
+            bridgehub,
+            _calldata(
+                "registerChain(uint256,address,address,address,bytes32,uint256,uint256)",
+                settled.chain_id,
+                settlement,
+                ctm,
+                settled.base_token,
+                settled.base_token_asset_id,
+                settlement_layer,
+                settled.starting_batch_number,
+            ),
+            f"L1Bridgehub.registerChain({settled.chain_id})",
+        )
+        settlements.append((settled.chain_id, settlement))
+    return L1Contracts(
+        l1_chain_id=l1_chain_id,
+        bridgehub=bridgehub,
+        message_root=message_root,
+        chain_type_manager=ctm,
+        settlements=tuple(settlements),
+    )
