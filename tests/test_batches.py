@@ -18,10 +18,12 @@ SEND_TO_L1 = keccak(b"sendToL1(bytes)")[:4]
 
 @pytest.fixture
 def messenger_chain(devnet: Devnet):
+    """zk-a with the relayer in manual mode, so blocks are only the test's own."""
+    devnet.relayer.set_mode("manual")
     chain = devnet["zk-a"]
-    chain.place(SYSTEM_CONTEXT, load("SystemContext").runtime_bytecode)
-    chain.place(L1_MESSENGER, load("L1Messenger").runtime_bytecode)
-    install_tx_number_hook(chain)
+    assert chain.code(L1_MESSENGER) == load("L1Messenger").runtime_bytecode
+    assert chain.code(SYSTEM_CONTEXT) == load("SystemContext").runtime_bytecode
+    install_tx_number_hook(chain)  # already installed by the devnet; installing twice is harmless
     return chain
 
 

@@ -54,12 +54,14 @@ __all__ = [
     "Log",
     "Receipt",
     "StorageProof",
+    "SystemCall",
     "decode_revert_reason",
 ]
 
 DEFAULT_GAS_LIMIT = 60_000_000
 DEFAULT_BASE_FEE = 1_000_000_000
 SYSTEM_TX_GAS = 30_000_000
+"""Gas of each system call unless told otherwise."""
 _DEFAULT_TX_GAS = 10_000_000
 _GENESIS_PARENT_HASH = constants.GENESIS_PARENT_HASH
 
@@ -72,6 +74,17 @@ class GenesisAccount:
     code: bytes = b""
     storage: Mapping[int, int] = field(default_factory=dict)
     nonce: int = 0
+
+
+@dataclass(frozen=True)
+class SystemCall:
+    """A call the devnet executes *as* ``sender`` without its key (see :meth:`Chain.system_calls`)."""
+
+    sender: bytes
+    to: bytes | None
+    data: bytes = b""
+    value: int = 0
+    gas: int = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -236,6 +249,7 @@ class Chain:
         gas_limit: int = DEFAULT_GAS_LIMIT,
         base_fee: int = DEFAULT_BASE_FEE,
         genesis_timestamp: int | None = None,
+        genesis_state: tuple[bytes, Mapping[bytes, bytes]] | None = None,
     ) -> None:
         if chain_id <= 0:
             raise ChainError(f"chain id must be positive, got {chain_id}")
@@ -264,8 +278,21 @@ class Chain:
             }
             for addr, acct in (alloc or {}).items()
         }
+        if genesis_state is not None:
+            if alloc:
+                raise ChainError("pass either alloc or genesis_state, not both")
+            root, entries = genesis_state
+            db = AtomicDB()
+            for key, value in entries.items():
+                db[key] = value
+            if not db.exists(root):
+                raise ChainError(f"genesis state root 0x{root.hex()} is not in the given entries")
+            header = PragueVM.create_genesis_header(**params, state_root=root)
+            evm = chain_class.from_genesis_header(db, header)
+        else:
+            evm = chain_class.from_genesis(AtomicDB(), params, state)
         # py-evm types a configured chain as BaseChain; it is our _DevMiningChain subclass.
-        self._setup(chain_id, name, clock, chain_class.from_genesis(AtomicDB(), params, state))
+        self._setup(chain_id, name, clock, evm)
 
     def _setup(self, chain_id: int, name: str, clock: Clock, evm: Any) -> None:
         self.chain_id = chain_id
@@ -274,6 +301,8 @@ class Chain:
         self.automine = True
         self.pre_transaction_hooks: list[Callable[[StateAPI, int], None]] = []
         self.block_listeners: list[Callable[[BlockRecord], None]] = []
+        self.block_preludes: list[Callable[[], Sequence[SystemCall]]] = []
+        self.after_mine: list[Callable[[Chain], None]] = []
         self._evm: Any = evm
         head = self._evm.get_canonical_head()
         self._blocks: list[BlockRecord] = []
@@ -776,11 +805,35 @@ class Chain:
         paid from a transient top-up, so the sender's balance is unchanged apart from ``value``
         having moved. Returns the receipt (status 0 on revert; see ``raise_for_status``).
         """
+        return self.system_calls([SystemCall(sender, to, data, value, gas)])[-1]
+
+    def system_calls(self, calls: Sequence[SystemCall]) -> list[Receipt]:
+        """Execute several :class:`SystemCall` s in order, in one new block; returns their receipts.
+
+        Block preludes (:attr:`block_preludes`) run first, as in any block.
+        """
         if self._pool:
-            raise ChainError("system_call needs an empty pool; mine the pending transactions first")
-        tx = self._system_tx(sender, to, data, value, gas)
-        record = self._mine([tx], system={bytes(tx.hash)})
-        return record.receipts[-1]
+            raise ChainError("system calls need an empty pool; mine the pending transactions first")
+        if not calls:
+            raise ChainError("system_calls needs at least one call")
+        record = self._mine([], calls)
+        self._after_mine()
+        return list(record.receipts[-len(calls) :])
+
+    def _after_mine(self) -> None:
+        for hook in list(self.after_mine):
+            hook(self)
+
+    def _system_txs(self, calls: Sequence[SystemCall], used: dict[bytes, int]) -> list[SignedTransactionAPI]:
+        txs = []
+        for call in calls:
+            sender = bytes(call.sender)
+            nonce = self.nonce(sender) + used.get(sender, 0)
+            used[sender] = used.get(sender, 0) + 1
+            txs.append(
+                self.impersonated_transaction(sender, call.to, call.data, value=call.value, gas=call.gas, nonce=nonce)
+            )
+        return txs
 
     def _system_tx(self, sender: bytes, to: bytes | None, data: bytes, value: int, gas: int) -> SignedTransactionAPI:
         return self.impersonated_transaction(sender, to, data, value=value, gas=gas, nonce=self.nonce(sender))
@@ -838,10 +891,14 @@ class Chain:
         records = [self._mine(list(self._pool))]
         self._pool.clear()
         records.extend(self._mine([]) for _ in range(count - 1))
+        self._after_mine()
         return records
 
-    def _mine(self, txs: list[SignedTransactionAPI], system: set[bytes] | None = None) -> BlockRecord:
-        system = system or set()
+    def _mine(self, txs: list[SignedTransactionAPI], calls: Sequence[SystemCall] = ()) -> BlockRecord:
+        prelude = [call for hook in self.block_preludes for call in hook()]
+        system_txs = self._system_txs([*prelude, *calls], {}) if prelude or calls else []
+        system = {bytes(tx.hash) for tx in system_txs}
+        txs = system_txs + txs
         parent = self.head.header
         timestamp = self.clock.block_timestamp(int(parent.timestamp))
         header = self._evm.header.copy(timestamp=timestamp, state_root=self._pending_root)

@@ -1,5 +1,10 @@
 """The devnet: every chain of a topology in one process, on one clock, snapshotted as one.
 
+Every chain starts from a genesis that already holds the interop contracts at their canonical
+addresses (:mod:`zkconnect.genesis`); the settlement pipeline (:mod:`zkconnect.settlement`), the
+relayer (:mod:`zkconnect.relayer`) and the message ledger (:mod:`zkconnect.ledger`) are wired
+in and roll back with the chains.
+
 >>> from zkconnect import Devnet
 >>> devnet = Devnet()                      # the default topology of devnet.toml
 >>> [c.chain_id for c in devnet.chains.values()]
@@ -14,14 +19,17 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from zkconnect.accounts import DevAccount, dev_accounts
-from zkconnect.chain import Chain, GenesisAccount
+from zkconnect.chain import Chain
 from zkconnect.clock import Clock, ClockState
 from zkconnect.config import ChainConfig, DevnetConfig, default_config
 from zkconnect.errors import ConfigError, UnknownSnapshot
+from zkconnect.genesis import DevnetContracts, devnet_genesis
+from zkconnect.ledger import Entry, Ledger
+from zkconnect.relayer import Relayer, RelayReport
+from zkconnect.settlement import LogProof, Settlement
+from zkconnect.system_contracts import install_tx_number_hook
 
 __all__ = ["Devnet", "Stateful"]
-
-_WEI_PER_ETH = 10**18
 
 
 class Stateful(Protocol):
@@ -53,14 +61,23 @@ class Devnet:
         self.config = config or default_config()
         self.clock = clock or Clock()
         self.accounts: tuple[DevAccount, ...] = dev_accounts(self.config.mnemonic, self.config.accounts)
-        balance = self.config.account_balance_eth * _WEI_PER_ETH
-        alloc = {a.address: GenesisAccount(balance=balance) for a in self.accounts}
+        genesis = devnet_genesis(self.config)
+        self.contracts: DevnetContracts = genesis.contracts
         self.chains: dict[str, Chain] = {}
         for cfg in self.config.all_chains:
-            self.chains[cfg.name] = Chain(cfg.chain_id, self.clock, alloc, name=cfg.name)
+            chain = Chain(cfg.chain_id, self.clock, name=cfg.name, genesis_state=genesis.states[cfg.name])
+            if cfg.is_l2:
+                install_tx_number_hook(chain)
+            self.chains[cfg.name] = chain
         self._components: list[Stateful] = []
         self._snapshots: dict[int, _DevnetSnapshot] = {}
         self._next_snapshot = 1
+        self.ledger = Ledger()
+        self.settlement = Settlement(self)
+        self.relayer = Relayer(self, self.settlement, self.ledger, self.config.relay)
+        self.register(self.ledger)
+        self.register(self.settlement)
+        self.register(self.relayer)
 
     # ------------------------------------------------------------------ lookup
 
@@ -87,6 +104,28 @@ class Devnet:
     def zk_chains(self) -> tuple[Chain, ...]:
         """The ZK chains (neither L1 nor Gateway), in configuration order."""
         return tuple(self.chains[c.name] for c in self.config.chains)
+
+    # ------------------------------------------------------------------ interop
+
+    def relay(self) -> RelayReport:
+        """Drive every pending message and bundle as far as it can go (settle, import, execute)."""
+        return self.relayer.relay()
+
+    def proof(self, chain: str | int, tx_hash: bytes, index: int = 0, mode: str = "proof_based_gw") -> LogProof:
+        """The proof of the ``index``-th L2->L1 message of ``tx_hash`` on ``chain``.
+
+        ``mode``: ``"proof_based_gw"`` (interop, verified on another ZK chain) or ``"l1"`` (verified
+        on L1). Raises :class:`~zkconnect.errors.ProofUnavailable` until the batch is settled.
+        """
+        return self.settlement.proof(self[chain].chain_id, bytes(tx_hash), index, mode)
+
+    def bundle(self, bundle_hash: bytes) -> Entry:
+        """The ledger entry of a bundle: its stage, batch, Gateway block, destination tx or failure."""
+        return self.ledger.bundle(bundle_hash)
+
+    def messages(self, tx_hash: bytes) -> list[Entry]:
+        """Every message and bundle a source transaction sent, with its stage."""
+        return self.ledger.by_source_tx(tx_hash)
 
     # ------------------------------------------------------------------ snapshots
 

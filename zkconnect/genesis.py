@@ -1,0 +1,201 @@
+"""Genesis states with every interop contract in place, built once per topology and reused.
+
+Installing the contracts takes a few dozen system transactions per chain. A devnet should not
+pay that on every start or every test session, so :func:`devnet_genesis` runs the installers of
+:mod:`zkconnect.system_contracts` once on scratch chains, keeps the resulting state tries, and
+every :class:`~zkconnect.devnet.Devnet` of the same topology starts its chains *from* those
+states at block 0: startup deploys nothing and every chain begins at batch 0, which counts as
+settled. The installers never record block numbers, so the states do not depend on how many
+blocks the scratch chains mined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from eth_keys.datatypes import PrivateKey
+from eth_utils.crypto import keccak
+
+from zkconnect.accounts import DevAccount, dev_accounts
+from zkconnect.chain import Chain, GenesisAccount
+from zkconnect.clock import Clock
+from zkconnect.config import ChainConfig, DevnetConfig
+from zkconnect.errors import ConfigError
+from zkconnect.system_contracts import (
+    ETH_TOKEN_ADDRESS,
+    GatewayContracts,
+    GatewaySettledChain,
+    InteropPeer,
+    L1Contracts,
+    L1SettledChain,
+    L2SystemContracts,
+    eth_asset_id,
+    install_gateway_contracts,
+    install_l1_contracts,
+    install_l2_system_contracts,
+    ntv_asset_id,
+)
+
+__all__ = [
+    "RELAYER_KEY",
+    "VALIDATOR",
+    "DevnetContracts",
+    "Genesis",
+    "base_token_address",
+    "devnet_genesis",
+]
+
+VALIDATOR = keccak(b"zkconnect:validator")[12:]
+"""Keyless operator that executes batches on Gateway and L1 (reached only through the system path)."""
+RELAYER_KEY = keccak(b"zkconnect:relayer")
+"""Private key of the relayer account that submits ``executeBundle`` on destination chains."""
+RELAYER_BALANCE = 10**30
+"""Wei the relayer holds on every chain at genesis."""
+
+
+def base_token_address(config: DevnetConfig, chain: ChainConfig) -> bytes:
+    """The L1 address standing for a chain's base token (``0x…01`` for ETH)."""
+    if chain.base_token == "ETH":
+        return ETH_TOKEN_ADDRESS
+    return keccak(b"zkconnect:base-token:" + chain.base_token.encode())[12:]
+
+
+def _base_asset(config: DevnetConfig, chain: ChainConfig) -> bytes:
+    if chain.base_token == "ETH":
+        return eth_asset_id(config.l1.chain_id)
+    return ntv_asset_id(config.l1.chain_id, base_token_address(config, chain))
+
+
+@dataclass(frozen=True)
+class DevnetContracts:
+    """Where everything was installed: per-L2 system contracts, Gateway's executors, the L1 contracts."""
+
+    l1: L1Contracts
+    gateway: GatewayContracts | None
+    l2: Mapping[int, L2SystemContracts]
+    validator: bytes
+    relayer: DevAccount
+
+    def base_token_asset_id(self, chain_id: int) -> bytes:
+        """The base-token asset id of an L2 (ZK chain or Gateway)."""
+        return self.l2[chain_id].base_token_asset_id
+
+
+@dataclass(frozen=True)
+class Genesis:
+    """Per-chain genesis states (state root and trie entries) and the installed contracts."""
+
+    states: Mapping[str, tuple[bytes, Mapping[bytes, bytes]]]
+    contracts: DevnetContracts
+
+
+def _relayer() -> DevAccount:
+    return DevAccount(RELAYER_KEY, PrivateKey(RELAYER_KEY).public_key.to_canonical_address())
+
+
+def devnet_genesis(config: DevnetConfig) -> Genesis:
+    """The genesis of ``config``'s topology (cached per topology, accounts and fee)."""
+    return _build(_Key.of(config))
+
+
+@dataclass(frozen=True)
+class _Key:
+    chains: tuple[tuple[str, int, str, str | None, str], ...]
+    mnemonic: str
+    accounts: int
+    balance_eth: int
+    interop_fee: int
+
+    @classmethod
+    def of(cls, config: DevnetConfig) -> _Key:
+        return cls(
+            chains=tuple((c.name, c.chain_id, c.role, c.settlement, c.base_token) for c in config.all_chains),
+            mnemonic=config.mnemonic,
+            accounts=config.accounts,
+            balance_eth=config.account_balance_eth,
+            interop_fee=config.interop_fee_wei,
+        )
+
+
+@lru_cache(maxsize=8)
+def _build(key: _Key) -> Genesis:
+    configs = [ChainConfig(name, cid, 0, role, settlement, base) for name, cid, role, settlement, base in key.chains]  # type: ignore[arg-type]
+    by_name = {c.name: c for c in configs}
+    l1 = next(c for c in configs if c.role == "l1")
+    gateway = next((c for c in configs if c.role == "gateway"), None)
+    zk = [c for c in configs if c.role == "zk"]
+    fake = DevnetConfig(l1=l1, gateway=gateway, chains=tuple(zk))
+
+    relayer = _relayer()
+    balance = key.balance_eth * 10**18
+    alloc = {a.address: GenesisAccount(balance=balance) for a in dev_accounts(key.mnemonic, key.accounts)}
+    alloc[relayer.address] = GenesisAccount(balance=RELAYER_BALANCE)
+    clock = Clock()
+    chains = {c.name: Chain(c.chain_id, clock, alloc, name=c.name) for c in configs}
+
+    def settles_on(c: ChainConfig) -> ChainConfig:
+        if c.settlement is None:
+            raise ConfigError(f"chain {c.name} has no settlement layer")
+        return by_name[c.settlement]
+
+    l2: dict[int, L2SystemContracts] = {}
+    for c in zk:
+        layer = settles_on(c)
+        if layer.role == "zk":
+            raise ConfigError(f"chain {c.name} settles on {layer.name}, a ZK chain; settle on the Gateway or on L1")
+        peers = [InteropPeer(p.chain_id, _base_asset(fake, p)) for p in zk if p.chain_id != c.chain_id]
+        l2[c.chain_id] = install_l2_system_contracts(
+            chains[c.name],
+            l1_chain_id=l1.chain_id,
+            settlement_layer_chain_id=layer.chain_id,
+            gateway_chain_id=gateway.chain_id if gateway else l1.chain_id,
+            base_token_asset_id=_base_asset(fake, c),
+            interop_fee=key.interop_fee,
+            peers=peers,
+        )
+    gateway_contracts = None
+    if gateway is not None:
+        settled = [
+            GatewaySettledChain(c.chain_id, VALIDATOR, _base_asset(fake, c)) for c in zk if c.settlement == gateway.name
+        ]
+        gateway_contracts = install_gateway_contracts(
+            chains[gateway.name],
+            l1_chain_id=l1.chain_id,
+            base_token_asset_id=_base_asset(fake, gateway),
+            settled_chains=settled,
+            interop_fee=key.interop_fee,
+        )
+        l2[gateway.chain_id] = gateway_contracts.system
+    registered = []
+    if gateway is not None:
+        registered.append(
+            L1SettledChain(
+                gateway.chain_id,
+                VALIDATOR,
+                _base_asset(fake, gateway),
+                base_token_address(fake, gateway),
+                is_settlement_layer=True,
+            )
+        )
+    for c in zk:
+        layer = settles_on(c)
+        registered.append(
+            L1SettledChain(
+                c.chain_id,
+                VALIDATOR,
+                _base_asset(fake, c),
+                base_token_address(fake, c),
+                settlement_layer_chain_id=None if layer.role == "l1" else layer.chain_id,
+            )
+        )
+    l1_contracts = install_l1_contracts(chains[l1.name], chains=registered)
+
+    states: dict[str, tuple[bytes, Mapping[bytes, bytes]]] = {}
+    for name, chain in chains.items():
+        root, entries = chain.export_state()
+        # content-addressed entries only (trie nodes, code): never the scratch chain's head pointers
+        states[name] = (root, {k: v for k, v in entries.items() if len(k) == 32 and keccak(v) == k})
+    contracts = DevnetContracts(l1=l1_contracts, gateway=gateway_contracts, l2=l2, validator=VALIDATOR, relayer=relayer)
+    return Genesis(states=states, contracts=contracts)

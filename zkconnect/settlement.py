@@ -1,0 +1,522 @@
+"""Settlement: batches executed on their settlement layer, interop roots imported, proofs built.
+
+The flow, for the default topology::
+
+    zk-a, zk-b ──batches──▶ Gateway (GatewayChainExecutor.executeBatch ─▶ L2MessageRoot)
+                               │ its own batches
+                               ▼
+                              L1 (L1ChainSettlement.executeBatch ─▶ L1MessageRoot)
+    Gateway's interop roots (historicalRoot[g]) ──▶ addInteropRoot on zk-a, zk-b (bootloader)
+
+Every step is a real transaction sent by a keyless operator (the validator) or by the
+bootloader: the contracts rebuild each batch from its logs and messages and refuse a batch that
+does not match its root. Batches are executed strictly in order; many batches (of several
+chains) go into one settlement-layer block. A Python twin of Gateway's message root
+(:class:`~zkconnect.roots.MessageRootTwin`) is checked against ``historicalRoot`` after every
+Gateway block, and is what proofs are built from.
+
+Interop roots are imported by the bootloader at the start of a destination block (a block
+prelude), as ZKsync's bootloader does; :meth:`Settlement.import_now` mines that block at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from eth_abi.abi import decode, encode
+from eth_utils.crypto import keccak
+
+from zkconnect.batches import Batch, Sealer
+from zkconnect.chain import BlockRecord, Chain, Receipt, SystemCall
+from zkconnect.errors import InteropError, ProofUnavailable, ZkConnectError
+from zkconnect.merkle import (
+    build_direct_l1_proof,
+    build_gateway_interop_proof,
+    build_gateway_l1_proof,
+    empty_multichain_batch_root,
+)
+from zkconnect.messages import L2Message, MessageInclusionProof
+from zkconnect.roots import MessageRootTwin
+from zkconnect.system_contracts import BOOTLOADER, L2_INTEROP_ROOT_STORAGE, L2_MESSAGE_ROOT
+
+if TYPE_CHECKING:
+    from zkconnect.devnet import Devnet
+
+__all__ = [
+    "BatchExecution",
+    "LogProof",
+    "ProofMode",
+    "Settlement",
+    "SettlementError",
+]
+
+ProofMode = Literal["proof_based_gw", "messageRoot", "l1BatchRoot", "l1"]
+"""``proof_based_gw`` / ``messageRoot``: the interop proof against a Gateway block's root.
+``l1BatchRoot`` / ``l1``: the proof L1 verifies (through Gateway's batch when the chain settles there)."""
+
+_L2_LOG = "(uint8,bool,uint16,address,bytes32,bytes32)"
+_INTEROP_ROOT = "(uint256,uint256,bytes32[])"
+_GW_EXECUTE = keccak(f"executeBatch(uint256,bytes32,{_L2_LOG}[],bytes[],bytes32,{_INTEROP_ROOT}[])".encode())[:4]
+_L1_EXECUTE = keccak(f"executeBatch(uint256,bytes32,{_L2_LOG}[],bytes[],bytes32)".encode())[:4]
+_ADD_INTEROP_ROOT = keccak(b"addInteropRoot(uint256,uint256,bytes32[])")[:4]
+_HISTORICAL_ROOT = keccak(b"historicalRoot(uint256)")[:4]
+_EXECUTIONS_PER_BLOCK = 6
+"""Batch executions per settlement-layer block (each is given 8M gas; the block holds 60M)."""
+
+
+class SettlementError(ZkConnectError):
+    """A batch could not be executed on its settlement layer; the chain is stalled until it is fixed."""
+
+
+@dataclass(frozen=True)
+class BatchExecution:
+    """A batch executed on its settlement layer: where, in which block and by which transaction."""
+
+    chain_id: int
+    batch_number: int
+    batch_root: bytes
+    layer_chain_id: int
+    block_number: int
+    tx_hash: bytes
+    timestamp: int
+
+
+@dataclass(frozen=True)
+class LogProof:
+    """An L2->L1 log's inclusion proof, shaped like ``zks_getL2ToL1LogProof``'s answer.
+
+    ``id`` is the leaf index in the batch's log tree; ``root`` the root the proof ends at (the
+    Gateway block's interop root, or the L1 batch root); ``gateway_block_number`` is set for the
+    interop variant. ``message`` is the proven message when the log came from the L1Messenger.
+    """
+
+    chain_id: int
+    batch_number: int
+    id: int
+    proof: tuple[bytes, ...]
+    root: bytes
+    gateway_block_number: int | None
+    mode: str
+    message: L2Message | None
+
+    def inclusion_proof(self) -> MessageInclusionProof:
+        """The ``MessageInclusionProof`` struct ``executeBundle`` and ``verifyBundle`` take."""
+        if self.message is None:
+            raise InteropError("this log is not an L1Messenger message; it has no MessageInclusionProof")
+        return MessageInclusionProof(
+            chain_id=self.chain_id,
+            l1_batch_number=self.batch_number,
+            l2_message_index=self.id,
+            message=self.message,
+            proof=self.proof,
+        )
+
+
+@dataclass
+class _State:
+    settled: dict[int, int] = field(default_factory=dict)
+    executions: dict[tuple[int, int], BatchExecution] = field(default_factory=dict)
+    pending_imports: dict[int, dict[int, bytes]] = field(default_factory=dict)
+    imported: dict[int, dict[int, int]] = field(default_factory=dict)
+    stalled: dict[int, str] = field(default_factory=dict)
+
+    def copy(self) -> _State:
+        return _State(
+            dict(self.settled),
+            dict(self.executions),
+            {k: dict(v) for k, v in self.pending_imports.items()},
+            {k: dict(v) for k, v in self.imported.items()},
+            dict(self.stalled),
+        )
+
+
+class Settlement:
+    """Seals, settles and imports for one devnet. Registered as a devnet snapshot component."""
+
+    def __init__(self, devnet: Devnet) -> None:
+        self.devnet = devnet
+        contracts = devnet.contracts
+        self._l1 = devnet.l1
+        self._gateway = devnet.chains[devnet.config.gateway.name] if devnet.config.gateway else None
+        self.sealers: dict[int, Sealer] = {}
+        self._layer: dict[int, int] = {}
+        for cfg in devnet.config.all_chains:
+            if cfg.role == "l1":
+                continue
+            chain = devnet.chains[cfg.name]
+            self.sealers[cfg.chain_id] = Sealer(chain)
+            layer = devnet.config.chain(cfg.settlement or devnet.config.l1.name)
+            self._layer[cfg.chain_id] = layer.chain_id
+        self.gateway_settled = tuple(cid for cid, layer in self._layer.items() if self._is_gateway(layer))
+        self.l1_settled = tuple(cid for cid, layer in self._layer.items() if layer == devnet.l1.chain_id)
+        gw_id = self._gateway.chain_id if self._gateway else 0
+        self.twin = MessageRootTwin(gw_id)
+        for cid in self.gateway_settled:
+            self.twin.add_chain(cid)
+        self._state = _State(settled={cid: 0 for cid in self._layer})
+        self._gw_executors = (
+            {cid: contracts.gateway.executor(cid) for cid in self.gateway_settled} if contracts.gateway else {}
+        )
+        self._l1_settlements = {cid: contracts.l1.settlement(cid) for cid in self._layer}
+        for cid in self.gateway_settled:
+            chain = devnet[cid]
+            chain.block_preludes.append(self._prelude_for(cid))
+            chain.block_listeners.append(self._listener_for(cid))
+
+    def _is_gateway(self, chain_id: int) -> bool:
+        return self._gateway is not None and chain_id == self._gateway.chain_id
+
+    # ------------------------------------------------------------------ queries
+
+    def layer_of(self, chain_id: int) -> int:
+        """The chain id of the layer ``chain_id`` settles on."""
+        try:
+            return self._layer[chain_id]
+        except KeyError:
+            raise InteropError(f"chain {chain_id} is not an L2 of this devnet") from None
+
+    def settled_batch(self, chain_id: int) -> int:
+        """The newest batch of ``chain_id`` executed on its settlement layer (0 = genesis)."""
+        self.layer_of(chain_id)
+        return self._state.settled[chain_id]
+
+    def execution(self, chain_id: int, batch_number: int) -> BatchExecution | None:
+        """Where and when a batch was executed, or None if it is not yet."""
+        if batch_number == 0 and chain_id in self._layer:
+            return None
+        return self._state.executions.get((chain_id, batch_number))
+
+    def stalled(self) -> Mapping[int, str]:
+        """Chains whose next batch was refused by their settlement layer, with the reason."""
+        return dict(self._state.stalled)
+
+    def finalized_block(self, chain_id: int) -> int:
+        """Newest block of ``chain_id`` whose batch is executed on its settlement layer (one block = one batch)."""
+        if chain_id == self._l1.chain_id:
+            return self._l1.block_number
+        return self.settled_batch(chain_id)
+
+    def l1_finalized_block(self, chain_id: int) -> int:
+        """Newest block of ``chain_id`` whose batch is final on L1 (through Gateway's batch if it settles there)."""
+        if chain_id == self._l1.chain_id:
+            return self._l1.block_number
+        settled = self.settled_batch(chain_id)
+        if not self._is_gateway(self._layer[chain_id]):
+            return settled
+        assert self._gateway is not None
+        gw_final = self._state.settled[self._gateway.chain_id]
+        best = 0
+        for number in range(settled, 0, -1):
+            found = self._state.executions.get((chain_id, number))
+            if found is not None and found.block_number <= gw_final:
+                best = number
+                break
+        return best
+
+    def imported_roots(self, chain_id: int) -> Mapping[int, int]:
+        """Gateway blocks whose interop root was imported on ``chain_id``, and the block that imported each."""
+        return dict(self._state.imported.get(chain_id, {}))
+
+    def pending_imports(self, chain_id: int) -> tuple[int, ...]:
+        """Gateway blocks whose roots wait for the next block of ``chain_id``."""
+        return tuple(self._state.pending_imports.get(chain_id, {}))
+
+    # ------------------------------------------------------------------ settling
+
+    def unsettled(self, chain_id: int) -> range:
+        """Batch numbers sealed but not yet executed on the settlement layer."""
+        return range(self.settled_batch(chain_id) + 1, self.sealers[chain_id].latest + 1)
+
+    def settle(self, through: Mapping[int, int] | None = None) -> list[BatchExecution]:
+        """Execute every sealed batch of the Gateway-settled chains on Gateway, in order.
+
+        ``through`` limits chains to a batch number (default: each chain's newest batch). Batches
+        of a stalled chain are not retried. Raises :class:`SettlementError` (after executing every
+        other chain's batches) if a batch was refused.
+        """
+        if self._gateway is None:
+            return []
+        work: list[tuple[int, Batch]] = []
+        for cid in self.gateway_settled:
+            if cid in self._state.stalled:
+                continue
+            last = self.sealers[cid].latest if through is None or cid not in through else through[cid]
+            for number in range(self._state.settled[cid] + 1, min(last, self.sealers[cid].latest) + 1):
+                work.append((cid, self.sealers[cid].batch(number)))
+        return self._execute(self._gateway, work)
+
+    def settle_on_l1(self, through: Mapping[int, int] | None = None) -> list[BatchExecution]:
+        """Execute Gateway's batches and those of chains settling on L1 on L1, in order."""
+        work: list[tuple[int, Batch]] = []
+        for cid in self.l1_settled:
+            if cid in self._state.stalled:
+                continue
+            last = self.sealers[cid].latest if through is None or cid not in through else through[cid]
+            for number in range(self._state.settled[cid] + 1, min(last, self.sealers[cid].latest) + 1):
+                work.append((cid, self.sealers[cid].batch(number)))
+        return self._execute(self._l1, work)
+
+    def _execute(self, layer: Chain, work: list[tuple[int, Batch]]) -> list[BatchExecution]:
+        done: list[BatchExecution] = []
+        failures: list[str] = []
+        for start in range(0, len(work), _EXECUTIONS_PER_BLOCK):
+            chunk = [
+                (cid, b) for cid, b in work[start : start + _EXECUTIONS_PER_BLOCK] if cid not in self._state.stalled
+            ]
+            if not chunk:
+                continue
+            calls = [
+                SystemCall(self.devnet.contracts.validator, self._executor(layer, cid), self._calldata(layer, cid, b))
+                for cid, b in chunk
+            ]
+            receipts = layer.system_calls(calls)
+            for (cid, batch), receipt in zip(chunk, receipts, strict=True):
+                if cid in self._state.stalled:
+                    continue
+                if not receipt.ok:
+                    reason = _describe_revert(receipt)
+                    self._state.stalled[cid] = f"batch {batch.number}: {reason}"
+                    failures.append(
+                        f"chain {cid} batch {batch.number} was refused by {layer.name} "
+                        f"(tx 0x{receipt.tx_hash.hex()}): {reason}"
+                    )
+                    continue
+                root = self._batch_root(cid, batch)
+                if self._is_gateway(layer.chain_id):
+                    self.twin.add_batch(cid, batch.number, root, receipt.block_number)
+                execution = BatchExecution(
+                    cid, batch.number, root, layer.chain_id, receipt.block_number, receipt.tx_hash, layer.head.timestamp
+                )
+                self._state.executions[(cid, batch.number)] = execution
+                self._state.settled[cid] = batch.number
+                done.append(execution)
+            if self._is_gateway(layer.chain_id):
+                self._check_twin(layer, receipts[0].block_number)
+        if failures:
+            raise SettlementError(
+                "; ".join(failures) + ". The chain is stalled; other chains keep settling. Revert to a snapshot "
+                "taken before the offending transaction to recover."
+            )
+        return done
+
+    def _executor(self, layer: Chain, chain_id: int) -> bytes:
+        return self._gw_executors[chain_id] if self._is_gateway(layer.chain_id) else self._l1_settlements[chain_id]
+
+    def _aggregated_root(self, chain_id: int, batch: Batch) -> bytes:
+        if self._gateway is not None and chain_id == self._gateway.chain_id:
+            return self.twin.root_at(batch.number)
+        return empty_multichain_batch_root(chain_id)
+
+    def _batch_root(self, chain_id: int, batch: Batch) -> bytes:
+        return batch.root(self._aggregated_root(chain_id, batch))
+
+    def _calldata(self, layer: Chain, chain_id: int, batch: Batch) -> bytes:
+        logs = [
+            (e.log.l2_shard_id, e.log.is_service, e.log.tx_number_in_batch, e.log.sender, e.log.key, e.log.value)
+            for e in batch.logs
+        ]
+        aggregated = self._aggregated_root(chain_id, batch)
+        root = batch.root(aggregated)
+        if self._is_gateway(layer.chain_id):
+            args = encode(
+                ["uint256", "bytes32", f"{_L2_LOG}[]", "bytes[]", "bytes32", f"{_INTEROP_ROOT}[]"],
+                [batch.number, root, logs, list(batch.messages), aggregated, []],
+            )
+            return _GW_EXECUTE + args
+        args = encode(
+            ["uint256", "bytes32", f"{_L2_LOG}[]", "bytes[]", "bytes32"],
+            [batch.number, root, logs, list(batch.messages), aggregated],
+        )
+        return _L1_EXECUTE + args
+
+    def _check_twin(self, gateway: Chain, block: int) -> None:
+        onchain = gateway.call(L2_MESSAGE_ROOT, _HISTORICAL_ROOT + block.to_bytes(32, "big"))
+        expected = self.twin.root_at(block)
+        if onchain != expected:
+            raise InteropError(
+                f"Gateway's historicalRoot({block}) is 0x{onchain.hex()} but the devnet's twin computed "
+                f"0x{expected.hex()}; proofs would not verify. This is a zkconnect bug: please report it."
+            )
+
+    def historical_root(self, gateway_block: int) -> bytes:
+        """Gateway's stored interop root of one of its blocks (zero if that block changed nothing)."""
+        if self._gateway is None:
+            raise InteropError("this devnet has no Gateway")
+        return self._gateway.call(L2_MESSAGE_ROOT, _HISTORICAL_ROOT + gateway_block.to_bytes(32, "big"))
+
+    # ------------------------------------------------------------------ interop roots
+
+    def queue_import(self, gateway_block: int, chains: Iterable[int] | None = None) -> None:
+        """Import Gateway block ``gateway_block``'s interop root on ``chains`` (default: every Gateway-settled chain)
+        at the start of their next block."""
+        root = self.historical_root(gateway_block)
+        if root == bytes(32):
+            raise InteropError(f"Gateway block {gateway_block} stored no interop root; nothing to import")
+        for cid in self.gateway_settled if chains is None else chains:
+            if gateway_block in self._state.imported.get(cid, {}):
+                continue
+            self._state.pending_imports.setdefault(cid, {})[gateway_block] = root
+
+    def import_now(self, chains: Iterable[int] | None = None) -> list[BlockRecord]:
+        """Mine a block on every chain (default: all) that has roots waiting, so they are imported now."""
+        records = []
+        for cid in self.gateway_settled if chains is None else chains:
+            if self._state.pending_imports.get(cid):
+                records.extend(self.devnet[cid].mine())
+        return records
+
+    def _prelude_for(self, chain_id: int) -> Any:
+        gw_id = self._gateway.chain_id if self._gateway else 0
+
+        def prelude() -> list[SystemCall]:
+            pending = self._state.pending_imports.get(chain_id, {})
+            return [
+                SystemCall(
+                    BOOTLOADER,
+                    L2_INTEROP_ROOT_STORAGE,
+                    _ADD_INTEROP_ROOT + encode(["uint256", "uint256", "bytes32[]"], [gw_id, block, [root]]),
+                    gas=1_000_000,
+                )
+                for block, root in sorted(pending.items())
+            ]
+
+        return prelude
+
+    def _listener_for(self, chain_id: int) -> Any:
+        def listener(record: BlockRecord) -> None:
+            pending = self._state.pending_imports.get(chain_id)
+            if not pending:
+                return
+            for tx, receipt in zip(record.transactions, record.receipts, strict=True):
+                if (
+                    not receipt.system
+                    or receipt.to != L2_INTEROP_ROOT_STORAGE
+                    or bytes(tx.data[:4]) != _ADD_INTEROP_ROOT
+                ):
+                    continue
+                _, block, _ = decode(["uint256", "uint256", "bytes32[]"], bytes(tx.data[4:]))
+                pending.pop(block, None)
+                if receipt.ok:
+                    self._state.imported.setdefault(chain_id, {})[block] = record.number
+
+        return listener
+
+    # ------------------------------------------------------------------ proofs
+
+    def proof(self, chain_id: int, tx_hash: bytes, index: int = 0, mode: str = "l1") -> LogProof:
+        """The proof of the ``index``-th L2->L1 log sent by transaction ``tx_hash`` on ``chain_id``.
+
+        ``mode`` is ``"proof_based_gw"`` (alias ``"messageRoot"``: the interop proof against the
+        root of the Gateway block that executed the batch) or ``"l1"`` (alias ``"l1BatchRoot"``:
+        the proof L1 checks). Raises :class:`ProofUnavailable` until the batch is settled far enough.
+        """
+        sealer = self.sealers.get(chain_id)
+        if sealer is None:
+            raise InteropError(f"chain {chain_id} is not an L2 of this devnet; L2->L1 logs exist only on L2s")
+        batch, entry = sealer.locate(tx_hash, index)
+        message = None
+        if entry.message is not None:
+            message = L2Message(
+                tx_number_in_batch=entry.log.tx_number_in_batch,
+                sender="0x" + entry.log.key[12:].hex(),
+                data=entry.message,
+            )
+        execution = self.execution(chain_id, batch.number)
+        if execution is None:
+            raise ProofUnavailable(
+                f"batch {batch.number} of chain {chain_id} is not executed on its settlement layer yet; "
+                "settle it (relay) first"
+            )
+        layer = self._layer[chain_id]
+        if mode in ("proof_based_gw", "messageRoot"):
+            if not self._is_gateway(layer):
+                raise InteropError(
+                    f"chain {chain_id} settles on L1, not on Gateway: interop proofs exist only for "
+                    "Gateway-settled chains"
+                )
+            trees = self.twin.trees_at(chain_id, execution.block_number)
+            placement = self.twin.placement(chain_id, batch.number)
+            assert placement is not None
+            built = build_gateway_interop_proof(
+                logs=batch.tree,
+                leaf_index=entry.leaf_index,
+                chain_id=chain_id,
+                batch_number=batch.number,
+                chain_tree=trees.chain_tree,
+                batch_leaf_index=placement[1],
+                shared_tree=trees.shared_tree,
+                chain_index=trees.chain_index,
+                gateway_chain_id=layer,
+                gateway_block_number=execution.block_number,
+            )
+            return LogProof(
+                chain_id,
+                batch.number,
+                entry.leaf_index,
+                built.proof,
+                built.target.root,
+                execution.block_number,
+                mode,
+                message,
+            )
+        if mode not in ("l1", "l1BatchRoot"):
+            raise InteropError(f"unknown proof mode {mode!r}; use 'proof_based_gw', 'messageRoot' or 'l1BatchRoot'")
+        if self._is_gateway(layer):
+            assert self._gateway is not None
+            gw_block = execution.block_number
+            if self._state.settled[self._gateway.chain_id] < gw_block:
+                raise ProofUnavailable(
+                    f"Gateway batch {gw_block}, which executed batch {batch.number} of chain {chain_id}, is not "
+                    "executed on L1 yet; settle Gateway on L1 first"
+                )
+            trees = self.twin.trees_at(chain_id, gw_block)
+            placement = self.twin.placement(chain_id, batch.number)
+            assert placement is not None
+            built = build_gateway_l1_proof(
+                logs=batch.tree,
+                leaf_index=entry.leaf_index,
+                chain_id=chain_id,
+                batch_number=batch.number,
+                chain_tree=trees.chain_tree,
+                batch_leaf_index=placement[1],
+                shared_tree=trees.shared_tree,
+                chain_index=trees.chain_index,
+                gateway_chain_id=layer,
+                gateway_batch_number=gw_block,
+                gateway_local_logs_root=self.sealers[layer].batch(gw_block).local_root,
+            )
+        else:
+            built = build_direct_l1_proof(
+                logs=batch.tree,
+                leaf_index=entry.leaf_index,
+                aggregated_root=self._aggregated_root(chain_id, batch),
+                chain_id=chain_id,
+                batch_number=batch.number,
+            )
+        return LogProof(chain_id, batch.number, entry.leaf_index, built.proof, built.target.root, None, mode, message)
+
+    # ------------------------------------------------------------------ snapshots
+
+    def snapshot_state(self) -> Any:
+        """Cursors, executions, imports and the twin, together."""
+        return (
+            self._state.copy(),
+            self.twin.snapshot_state(),
+            {cid: s.snapshot_state() for cid, s in self.sealers.items()},
+        )
+
+    def restore_state(self, state: Any) -> None:
+        """Restore a capture from :meth:`snapshot_state`."""
+        ours, twin, sealers = state
+        self._state = ours.copy()
+        self.twin.restore_state(twin)
+        for cid, sealer_state in sealers.items():
+            self.sealers[cid].restore_state(sealer_state)
+
+
+def _describe_revert(receipt: Receipt) -> str:
+    from zkconnect.abi_errors import describe_revert
+
+    return describe_revert(receipt.output)
