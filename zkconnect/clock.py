@@ -43,7 +43,7 @@ class Clock:
         """Move every chain's clock forward by ``seconds``; returns the new time."""
         if seconds < 0:
             raise ChainError(f"cannot move the clock backwards by {-seconds} s; use a snapshot revert instead")
-        self._offset += seconds
+        self._offset = self.now() + seconds - int(self._wall())
         return self.now()
 
     def set_time(self, timestamp: int) -> int:

@@ -22,7 +22,7 @@ from zkconnect.accounts import DevAccount, dev_accounts
 from zkconnect.chain import Chain
 from zkconnect.clock import Clock, ClockState
 from zkconnect.config import ChainConfig, DevnetConfig, default_config
-from zkconnect.errors import ConfigError, UnknownSnapshot
+from zkconnect.errors import ChainError, ConfigError, UnknownSnapshot
 from zkconnect.genesis import DevnetContracts, devnet_genesis
 from zkconnect.ledger import Entry, Ledger
 from zkconnect.relayer import Relayer, RelayReport
@@ -108,8 +108,45 @@ class Devnet:
     # ------------------------------------------------------------------ interop
 
     def relay(self) -> RelayReport:
-        """Drive every pending message and bundle as far as it can go (settle, import, execute)."""
+        """Drive every pending message and bundle as far as it can go (settle, import, execute).
+
+        With realistic timing this runs block intervals (moving the shared clock) until nothing is left to do.
+        """
         return self.relayer.relay()
+
+    @property
+    def block_interval(self) -> int:
+        """Seconds of the shared clock per block interval (``block_time``, at least one second)."""
+        return max(1, round(self.config.block_time))
+
+    def tick(self) -> RelayReport | None:
+        """One block interval: mine the waiting transactions of every chain whose automine is off, then (with
+        realistic timing and the relayer in auto mode) move the interop pipeline one step.
+
+        ``zkdev up --timing realistic`` calls this every ``block_time`` seconds; in-process code calls
+        :meth:`advance`. Returns the relayer's report, or None if it did not run.
+        """
+        for chain in self.chains.values():
+            if not chain.automine and chain.pending_transactions:
+                chain.mine()
+        if self.relayer.realistic and self.relayer.mode == "auto" and not self.relayer.paused:
+            return self.relayer.tick()
+        return None
+
+    def advance(self, seconds: int) -> None:
+        """Move the shared clock ``seconds`` forward, one :meth:`tick` per whole block interval."""
+        if seconds < 0:
+            raise ChainError(
+                f"cannot advance the devnet by {seconds} s; time only moves forward (revert a snapshot to go back)"
+            )
+        step = self.block_interval
+        remaining = seconds
+        while remaining >= step:
+            self.clock.increase_time(step)
+            self.tick()
+            remaining -= step
+        if remaining:
+            self.clock.increase_time(remaining)
 
     def proof(self, chain: str | int, tx_hash: bytes, index: int = 0, mode: str = "proof_based_gw") -> LogProof:
         """The proof of the ``index``-th L2->L1 message of ``tx_hash`` on ``chain``.

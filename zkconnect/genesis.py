@@ -145,7 +145,12 @@ def _build(key: _Key) -> Genesis:
         layer = settles_on(c)
         if layer.role == "zk":
             raise ConfigError(f"chain {c.name} settles on {layer.name}, a ZK chain; settle on the Gateway or on L1")
-        peers = [InteropPeer(p.chain_id, _base_asset(fake, p)) for p in zk if p.chain_id != c.chain_id]
+        # Interop registration only accepts chains on the same non-L1 settlement layer (ChainRegistrationSender).
+        peers = [
+            InteropPeer(p.chain_id, _base_asset(fake, p))
+            for p in zk
+            if p.chain_id != c.chain_id and layer.role != "l1" and p.settlement == c.settlement
+        ]
         l2[c.chain_id] = install_l2_system_contracts(
             chains[c.name],
             l1_chain_id=l1.chain_id,

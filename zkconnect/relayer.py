@@ -12,7 +12,14 @@ entry; a relay round then
    someone else), or awaiting the bundle's own ``executionAddress``.
 
 In ``auto`` mode a round runs right after any block that sent a message; in ``manual`` mode
-nothing moves until :meth:`Relayer.relay` (or one of the step methods) is called. A bundle is
+nothing moves until :meth:`Relayer.relay` (or one of the step methods) is called.
+
+With ``realistic`` timing nothing happens right after a block: the pipeline moves one step per
+block interval of the shared clock (:meth:`Relayer.tick`, called by :meth:`Devnet.tick
+<zkconnect.devnet.Devnet.tick>`). A tick settles on Gateway the batches sealed before it,
+settles Gateway's earlier batches on L1, and only then imports the roots of Gateway blocks whose
+batch is final on L1 and executes the bundles they prove, so a message needs two intervals to
+cross, as on a real deployment where interop waits for Gateway's finality on L1. A bundle is
 never retried on its own after a failure; anyone may still execute or unbundle it, and the
 ledger follows the destination's ``BundleExecuted`` / ``BundleUnbundled`` events.
 """
@@ -70,6 +77,16 @@ class RelayReport:
     already_processed: list[bytes] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    def merge(self, other: RelayReport) -> None:
+        """Add another round's counts and lists to this report."""
+        self.settled += other.settled
+        self.gateway_batches_on_l1 += other.gateway_batches_on_l1
+        self.roots_imported += other.roots_imported
+        self.executed += other.executed
+        self.failed += other.failed
+        self.already_processed += other.already_processed
+        self.problems += other.problems
+
     @property
     def idle(self) -> bool:
         """True when the round found nothing to do."""
@@ -86,6 +103,7 @@ class Relayer:
         self.settlement = settlement
         self.ledger = ledger
         self.mode: RelayMode = mode
+        self.timing = devnet.config.timing
         self.account = devnet.contracts.relayer
         self.problems: list[str] = []
         self._dirty = False
@@ -114,7 +132,7 @@ class Relayer:
     def resume(self) -> None:
         """Resume automatic relaying, catching up at once in auto mode."""
         self._paused = False
-        if self.mode == "auto":
+        if self.mode == "auto" and not self.realistic:
             self._drain()
 
     def set_mode(self, mode: RelayMode) -> None:
@@ -122,7 +140,7 @@ class Relayer:
         if mode not in ("auto", "manual"):
             raise InteropError(f"relay mode must be 'auto' or 'manual', got {mode!r}")
         self.mode = mode
-        if mode == "auto":
+        if mode == "auto" and not self.realistic:
             self._drain()
 
     def snapshot_state(self) -> tuple[int, bool, str, bool]:
@@ -186,6 +204,7 @@ class Relayer:
             )
             self._dirty = True
         if chain.chain_id in self.settlement.gateway_settled:
+            executed_here = {log.topics[1] for log in receipt.logs if log.topics[:1] == (_BUNDLE_EXECUTED,)}
             for log in receipt.logs:
                 if log.address != INTEROP_HANDLER or len(log.topics) < 2:
                     continue
@@ -204,10 +223,21 @@ class Relayer:
                     self.ledger.move(
                         found, Stage.UNBUNDLED, f"tx 0x{receipt.tx_hash.hex()}", destination_tx=receipt.tx_hash
                     )
-                elif log.topics[0] == _BUNDLE_VERIFIED and found.stage not in FINAL_STAGES:
+                elif (
+                    log.topics[0] == _BUNDLE_VERIFIED
+                    and found.stage not in FINAL_STAGES
+                    and log.topics[1] not in executed_here
+                ):
                     self.ledger.move(found, Stage.VERIFIED, f"tx 0x{receipt.tx_hash.hex()}")
 
+    @property
+    def realistic(self) -> bool:
+        """True when the pipeline moves on block intervals (``timing = "realistic"``)."""
+        return self.timing == "realistic"
+
     def _after_mine(self, chain: Chain) -> None:
+        if self.realistic:
+            return
         if self.mode == "auto" and not self._paused and self._dirty and not self._busy:
             self._drain()
 
@@ -247,19 +277,64 @@ class Relayer:
         try:
             for _ in range(_MAX_ROUNDS):
                 self._dirty = False
-                report = self._round(raise_on_stall=True)
-                total.settled += report.settled
-                total.gateway_batches_on_l1 += report.gateway_batches_on_l1
-                total.roots_imported += report.roots_imported
-                total.executed += report.executed
-                total.failed += report.failed
-                total.already_processed += report.already_processed
-                total.problems += report.problems
-                if not self._dirty:
+                if self.realistic:
+                    self.devnet.clock.increase_time(self.devnet.block_interval)
+                    report = self._tick(raise_on_stall=True)
+                else:
+                    report = self._round(raise_on_stall=True)
+                total.merge(report)
+                if (report.idle and not report.gateway_batches_on_l1) if self.realistic else not self._dirty:
                     break
         finally:
             self._busy = False
         return total
+
+    def tick(self) -> RelayReport:
+        """One block interval of realistic timing (see the module docstring); problems are kept, not raised."""
+        if self._busy:
+            return RelayReport()
+        self._busy = True
+        try:
+            report = self._tick(raise_on_stall=False)
+        finally:
+            self._busy = False
+        self.problems.extend(report.problems)
+        return report
+
+    def _tick(self, *, raise_on_stall: bool) -> RelayReport:
+        report = RelayReport()
+        self._settle(report, raise_on_stall=raise_on_stall, queue_imports=False)
+        final = self.settlement.settled_batch(self._gateway_id()) if self._gateway_id() > 0 else 0
+        self._import_final(final)
+        self._execute_pending(report, final_gateway_block=final)
+        imported_before = sum(len(self.settlement.imported_roots(c)) for c in self.settlement.gateway_settled)
+        self.settlement.import_now()
+        report.roots_imported = (
+            sum(len(self.settlement.imported_roots(c)) for c in self.settlement.gateway_settled) - imported_before
+        )
+        self._update_messages()
+        return report
+
+    def _import_final(self, final_gateway_block: int) -> None:
+        """Queue the roots of Gateway blocks final on L1 that settled messages or bundles still need."""
+        gw_chains = self.settlement.gateway_settled
+        for entry in self.ledger.by_stage(Stage.SETTLED, Stage.ROOT_IMPORTED):
+            block = entry.gateway_block
+            if block is None or block > final_gateway_block:
+                continue
+            if entry.kind == "bundle":
+                targets = [entry.destination_chain_id] if entry.destination_chain_id in gw_chains else []
+            else:
+                targets = [c for c in gw_chains if c != entry.source_chain_id]
+            missing = [
+                c
+                for c in targets
+                if c is not None
+                and block not in self.settlement.imported_roots(c)
+                and block not in self.settlement.pending_imports(c)
+            ]
+            if missing:
+                self.settlement.queue_import(block, missing)
 
     def settle(self) -> int:
         """Step: execute every sealed batch on Gateway (and Gateway's batches and L1-settled chains' on L1)."""
@@ -277,17 +352,19 @@ class Relayer:
         self._execute_pending(report)
         return report
 
-    def _settle(self, report: RelayReport, *, raise_on_stall: bool) -> list[Any]:
+    def _settle(self, report: RelayReport, *, raise_on_stall: bool, queue_imports: bool = True) -> list[Any]:
         done: list[Any] = []
+        # Batches sealed before this step only: in realistic timing, what settles on Gateway now reaches L1 next tick.
+        through = {cid: s.latest for cid, s in self.settlement.sealers.items()} if self.realistic else None
         try:
-            done += self.settlement.settle()
+            done += self.settlement.settle(through)
         except SettlementError as exc:
             self._mark_stalled()
             if raise_on_stall:
                 raise
             report.problems.append(str(exc))
         try:
-            on_l1 = self.settlement.settle_on_l1()
+            on_l1 = self.settlement.settle_on_l1(through)
         except SettlementError as exc:
             if raise_on_stall:
                 raise
@@ -298,7 +375,7 @@ class Relayer:
         carrying = sorted(
             {e.block_number for e in done if self.settlement.sealers[e.chain_id].batch(e.batch_number).logs}
         )
-        for gw_block in carrying:
+        for gw_block in carrying if queue_imports else ():
             self.settlement.queue_import(gw_block)
         for entry in self.ledger.by_stage(Stage.SEALED, Stage.STALLED):
             if entry.batch_number is None:
@@ -353,11 +430,15 @@ class Relayer:
         """The encoded bundle the relayer submits for ``entry`` (the L1Messenger payload after ``0x01``)."""
         return entry.payload[1:]
 
-    def _execute_pending(self, report: RelayReport) -> None:
+    def _execute_pending(self, report: RelayReport, final_gateway_block: int | None = None) -> None:
         by_destination: dict[int, list[tuple[Entry, bytes]]] = {}
         for entry in self.ledger.by_stage(Stage.SETTLED, Stage.ROOT_IMPORTED, Stage.VERIFIED):
             if entry.kind != "bundle" or entry.gateway_block is None or entry.destination_chain_id is None:
                 continue
+            if final_gateway_block is not None and entry.gateway_block > final_gateway_block:
+                continue
+            if entry.stage == Stage.VERIFIED and entry.attempts:
+                continue  # verified by someone after our attempt failed: theirs to unbundle, never retried
             destination = entry.destination_chain_id
             if destination not in self.settlement.gateway_settled:
                 try:
@@ -411,7 +492,7 @@ class Relayer:
                             )
                         self.ledger.replace(current, attempts=current.attempts + 1)
                         report.executed.append(entry.id)
-                    else:
+                    elif current.stage not in FINAL_STAGES:
                         reason = describe_revert(receipt.output)
                         self.ledger.move(
                             current,
