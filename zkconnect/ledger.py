@@ -14,7 +14,7 @@ Entries are immutable; the ledger replaces them as they move, so a snapshot is a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
@@ -100,6 +100,12 @@ class Ledger:
     def __init__(self) -> None:
         self._entries: dict[bytes, Entry] = {}
         self._order: list[bytes] = []
+        self.listeners: list[Callable[[Entry], None]] = []
+        """Called with every entry as it is added or moves to another stage (``zkdev up`` prints them)."""
+
+    def _notify(self, entry: Entry) -> None:
+        for listener in list(self.listeners):
+            listener(entry)
 
     def __len__(self) -> int:
         return len(self._order)
@@ -115,6 +121,7 @@ class Ledger:
         entry = replace(entry, history=((entry.stage, "sent in tx 0x" + entry.source_tx.hex()),))
         self._entries[key] = entry
         self._order.append(key)
+        self._notify(entry)
         return entry
 
     @staticmethod
@@ -129,6 +136,7 @@ class Ledger:
         current = self._entries[key]
         updated = replace(current, stage=stage, history=(*current.history, (stage, detail)), **changes)
         self._entries[key] = updated
+        self._notify(updated)
         return updated
 
     def replace(self, entry: Entry, **changes: Any) -> Entry:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from zkconnect.chain import Chain
+from zkconnect.chain import BlockRecord, Chain, Receipt
 from zkconnect.rpc import protocol
 from zkconnect.rpc.errors import InvalidParams, MethodNotFound
 from zkconnect.rpc.protocol import Limits
@@ -34,9 +34,13 @@ from zkconnect.rpc.protocol import Limits
 if TYPE_CHECKING:
     from zkconnect.devnet import Devnet
 
-__all__ = ["Dispatcher", "Handler", "MethodSpec", "rpc_method"]
+__all__ = ["Dispatcher", "Handler", "MethodSpec", "ReceiptHook", "TransactionHook", "rpc_method"]
 
 Handler = Callable[[list[Any] | dict[str, Any]], Any]
+ReceiptHook = Callable[[Receipt, BlockRecord, dict[str, Any]], None]
+"""Adds fields to a receipt object in place (``l2ToL1Logs`` on ZK chains, for instance)."""
+TransactionHook = Callable[[bytes, BlockRecord, int, dict[str, Any]], None]
+"""Adds fields to a mined transaction object in place: ``(tx hash, block, index in block, object)``."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,12 @@ class Dispatcher:
     accounts); without it, they act on the chain alone. ``unlocked`` maps addresses to private
     keys usable by ``eth_sendTransaction`` / ``eth_sign``. ``tag_resolvers`` maps the block tags
     ``safe`` and ``finalized`` to functions returning a block number; the default is the head
-    (the settlement pipeline replaces them).
+    (the settlement pipeline replaces them). ``receipt_hooks`` and ``transaction_hooks`` add
+    chain-specific fields to receipt and mined-transaction objects.
+
+    With a devnet, ZK chains and Gateway also get the ``zks_*`` methods and ZKsync receipt
+    fields (:mod:`zkconnect.rpc.zks`), and every chain gets the ``zkdev_*`` methods
+    (:mod:`zkconnect.rpc.zkdev`).
     """
 
     def __init__(
@@ -112,11 +121,19 @@ class Dispatcher:
         self.unlocked: dict[bytes, bytes] = dict(unlocked or {})
         self.impersonation = _Impersonation()
         self.tag_resolvers: dict[str, Callable[[], int]] = {}
+        self.receipt_hooks: list[ReceiptHook] = []
+        self.transaction_hooks: list[TransactionHook] = []
         self.filters = methods.FilterRegistry(chain)
         self._methods: dict[str, Handler] = {}
         self.register_methods(methods.METHODS)
         if dev_methods:
             self.register_methods(devmethods.METHODS)
+        if devnet is not None and chain.name in devnet.chains and devnet.chains[chain.name] is chain:
+            from zkconnect.rpc import zkdev, zks
+
+            zks.install(self)
+            if dev_methods:
+                zkdev.install(self)
 
     # ------------------------------------------------------------------ registration
 

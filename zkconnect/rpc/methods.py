@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import rlp
+from eth.abc import SignedTransactionAPI
 from eth_utils.crypto import keccak
 
-from zkconnect.chain import BlockRecord, Chain, Log
+from zkconnect.chain import BlockRecord, Chain, Log, Receipt
 from zkconnect.errors import InvalidTransaction
 from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import MethodSpec, rpc_method
@@ -24,7 +25,7 @@ from zkconnect.rpc.errors import InvalidParams, RpcError
 if TYPE_CHECKING:
     from zkconnect.rpc.dispatcher import Dispatcher
 
-__all__ = ["METHODS", "FilterRegistry", "LogFilter", "resolve_block", "state_block"]
+__all__ = ["METHODS", "FilterRegistry", "LogFilter", "receipt_json", "resolve_block", "state_block", "transaction_json"]
 
 CLIENT_VERSION = "zkconnect/0.1.0/python"
 _MAX_FEE_HISTORY = 1024
@@ -466,14 +467,23 @@ def eth_get_block_by_number(d: Dispatcher, block: Any, full: Any) -> dict[str, A
     flag = enc.decode_bool(full, "1 (full)")
     enc.decode_block_ref(block, "0 (block)", allow_hash=False)
     record = resolve_block(d, block, "0 (block)")
-    return None if record is None else enc.block(d.chain, record, flag)
+    return None if record is None else _block_json(d, record, flag)
 
 
 @rpc_method("eth_getBlockByHash", "hash", "full")
 def eth_get_block_by_hash(d: Dispatcher, block_hash: Any, full: Any) -> dict[str, Any] | None:
     flag = enc.decode_bool(full, "1 (full)")
     record = d.chain.block_by_hash(enc.decode_hash(block_hash, "0 (hash)"))
-    return None if record is None else enc.block(d.chain, record, flag)
+    return None if record is None else _block_json(d, record, flag)
+
+
+def _block_json(d: Dispatcher, record: BlockRecord, full: bool) -> dict[str, Any]:
+    out = enc.block(d.chain, record, full)
+    if full and d.transaction_hooks:
+        for index, (tx, obj) in enumerate(zip(record.transactions, out["transactions"], strict=True)):
+            for hook in d.transaction_hooks:
+                hook(bytes(tx.hash), record, index, obj)
+    return out
 
 
 @rpc_method("eth_getBlockTransactionCountByNumber", "block")
@@ -500,21 +510,41 @@ def eth_get_uncle_count_by_hash(d: Dispatcher, block_hash: Any) -> str | None:
     return None if record is None else enc.quantity(len(d.chain.py_evm_block(record.number).uncles))
 
 
-def _tx_in_block(record: BlockRecord | None, index: Any) -> dict[str, Any] | None:
+def receipt_json(d: Dispatcher, rec: Receipt, record: BlockRecord | None = None) -> dict[str, Any]:
+    """A receipt object with the chain's extra fields (:attr:`Dispatcher.receipt_hooks`)."""
+    record = record or d.chain.block(rec.block_number)
+    out = enc.receipt(d.chain, rec, record)
+    for hook in d.receipt_hooks:
+        hook(rec, record, out)
+    return out
+
+
+def transaction_json(
+    d: Dispatcher, tx: SignedTransactionAPI, record: BlockRecord | None, index: int | None
+) -> dict[str, Any]:
+    """A transaction object with the chain's extra fields once mined (:attr:`Dispatcher.transaction_hooks`)."""
+    out = enc.transaction(tx, record, index)
+    if record is not None and index is not None:
+        for hook in d.transaction_hooks:
+            hook(bytes(tx.hash), record, index, out)
+    return out
+
+
+def _tx_in_block(d: Dispatcher, record: BlockRecord | None, index: Any) -> dict[str, Any] | None:
     i = enc.decode_quantity(index, "1 (index)", bits=64)
     if record is None or i >= len(record.transactions):
         return None
-    return enc.transaction(record.transactions[i], record, i)
+    return transaction_json(d, record.transactions[i], record, i)
 
 
 @rpc_method("eth_getTransactionByBlockNumberAndIndex", "block", "index")
 def eth_get_tx_by_number_and_index(d: Dispatcher, block: Any, index: Any) -> dict[str, Any] | None:
-    return _tx_in_block(resolve_block(d, block, "0 (block)"), index)
+    return _tx_in_block(d, resolve_block(d, block, "0 (block)"), index)
 
 
 @rpc_method("eth_getTransactionByBlockHashAndIndex", "hash", "index")
 def eth_get_tx_by_hash_and_index(d: Dispatcher, block_hash: Any, index: Any) -> dict[str, Any] | None:
-    return _tx_in_block(d.chain.block_by_hash(enc.decode_hash(block_hash, "0 (hash)")), index)
+    return _tx_in_block(d, d.chain.block_by_hash(enc.decode_hash(block_hash, "0 (hash)")), index)
 
 
 @rpc_method("eth_getTransactionByHash", "hash")
@@ -523,13 +553,13 @@ def eth_get_transaction_by_hash(d: Dispatcher, tx_hash: Any) -> dict[str, Any] |
     if found is None:
         return None
     tx, record, index = found
-    return enc.transaction(tx, record, index if record is not None else None)
+    return transaction_json(d, tx, record, index if record is not None else None)
 
 
 @rpc_method("eth_getTransactionReceipt", "hash")
 def eth_get_transaction_receipt(d: Dispatcher, tx_hash: Any) -> dict[str, Any] | None:
     rec = d.chain.receipt(enc.decode_hash(tx_hash, "0 (hash)"))
-    return None if rec is None else enc.receipt(d.chain, rec)
+    return None if rec is None else receipt_json(d, rec)
 
 
 @rpc_method("eth_getBlockReceipts", "block")
@@ -537,7 +567,7 @@ def eth_get_block_receipts(d: Dispatcher, block: Any) -> list[dict[str, Any]] | 
     record = resolve_block(d, block, "0 (block)")
     if record is None:
         return None
-    return [enc.receipt(d.chain, r, record) for r in record.receipts]
+    return [receipt_json(d, r, record) for r in record.receipts]
 
 
 @rpc_method("eth_getLogs", "filter")
