@@ -13,21 +13,38 @@ in and roll back with the chains.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from zkconnect.abi_errors import describe_revert
 from zkconnect.accounts import DevAccount, dev_accounts
 from zkconnect.chain import Chain
 from zkconnect.clock import Clock, ClockState
 from zkconnect.config import ChainConfig, DevnetConfig, default_config
-from zkconnect.errors import ChainError, ConfigError, UnknownSnapshot
+from zkconnect.errors import (
+    ChainError,
+    ConfigError,
+    InteropError,
+    ProofUnavailable,
+    TransactionReverted,
+    UnknownSnapshot,
+)
 from zkconnect.genesis import DevnetContracts, devnet_genesis
 from zkconnect.ledger import Entry, Ledger
+from zkconnect.messages import (
+    INTEROP_CALL_VALUE_SELECTOR,
+    InteropCallStarter,
+    format_evm_v1,
+    prove_message_calldata,
+    selector,
+    send_bundle_calldata,
+    send_to_l1_calldata,
+)
 from zkconnect.relayer import Relayer, RelayReport
 from zkconnect.settlement import LogProof, Settlement
-from zkconnect.system_contracts import install_tx_number_hook
+from zkconnect.system_contracts import INTEROP_CENTER, L1_MESSENGER, L2_MESSAGE_VERIFICATION, install_tx_number_hook
 
 __all__ = ["Devnet", "Stateful"]
 
@@ -155,6 +172,72 @@ class Devnet:
         on L1). Raises :class:`~zkconnect.errors.ProofUnavailable` until the batch is settled.
         """
         return self.settlement.proof(self[chain].chain_id, bytes(tx_hash), index, mode)
+
+    def send_bundle(
+        self,
+        source: str | int,
+        sender: DevAccount,
+        destination: str | int,
+        calls: Sequence[tuple[bytes, bytes] | InteropCallStarter],
+        *,
+        attributes: Sequence[bytes] = (),
+        value: int | None = None,
+    ) -> Entry:
+        """Send ``InteropCenter.sendBundle`` from ``sender`` on ``source``; returns the bundle's ledger entry.
+
+        ``calls`` are ``(recipient address, payload)`` pairs or full :class:`InteropCallStarter` values (with
+        call attributes). ``value`` defaults to the source chain's interop fee per call plus every call's
+        ``interopCallValue``. In auto relay mode the entry returned is already executed (or failed, with its
+        reason). Raises :class:`TransactionReverted` with the decoded custom error if the source refuses it.
+        """
+        chain = self[source]
+        starters = [
+            c if isinstance(c, InteropCallStarter) else InteropCallStarter(to=format_evm_v1(None, c[0]), data=c[1])
+            for c in calls
+        ]
+        if value is None:
+            value = self.interop_fee(source) * len(starters) + sum(
+                int.from_bytes(a[4:36], "big")
+                for s in starters
+                for a in s.call_attributes
+                if a[:4] == INTEROP_CALL_VALUE_SELECTOR
+            )
+        data = send_bundle_calldata(self.chain_config(destination).chain_id, starters, attributes)
+        receipt = chain.transact(sender.private_key, INTEROP_CENTER, data, value=value)
+        if not receipt.ok:
+            raise TransactionReverted(receipt.output, describe_revert(receipt.output), tx_hash=receipt.tx_hash)
+        sent = [e for e in self.ledger.by_source_tx(receipt.tx_hash) if e.kind == "bundle"]
+        if not sent:
+            raise InteropError(
+                f"tx 0x{receipt.tx_hash.hex()} on {chain.name} sent no bundle; is {chain.name} settling on Gateway?"
+            )
+        return self.ledger.bundle(sent[-1].id)
+
+    def send_message(self, source: str | int, sender: DevAccount, payload: bytes) -> Entry:
+        """Send ``payload`` with ``L1Messenger.sendToL1`` from ``sender`` on ``source``; returns its ledger entry.
+
+        Once settled (at once in auto mode) it is provable on L1 and on every other Gateway-settled chain:
+        see :meth:`proof` and :meth:`verify_message`.
+        """
+        chain = self[source]
+        receipt = chain.transact(sender.private_key, L1_MESSENGER, send_to_l1_calldata(payload))
+        if not receipt.ok:
+            raise TransactionReverted(receipt.output, describe_revert(receipt.output), tx_hash=receipt.tx_hash)
+        return [e for e in self.ledger.by_source_tx(receipt.tx_hash) if e.kind == "message"][-1]
+
+    def verify_message(self, on: str | int, message: Entry) -> bool:
+        """Ask ``L2MessageVerification.proveL2MessageInclusionShared`` on chain ``on`` whether ``message`` (a
+        ledger entry) is proven, with the devnet's ``proof_based_gw`` proof; False until its root is imported."""
+        try:
+            proof = self.proof(message.source_chain_id, message.source_tx, message.log_index).inclusion_proof()
+        except ProofUnavailable:
+            return False
+        out = self[on].call(L2_MESSAGE_VERIFICATION, prove_message_calldata(proof))
+        return int.from_bytes(out[:32], "big") == 1
+
+    def interop_fee(self, chain: str | int) -> int:
+        """The per-call interop protocol fee ``InteropCenter.interopProtocolFee()`` on ``chain``, in its base token."""
+        return int.from_bytes(self[chain].call(INTEROP_CENTER, selector("interopProtocolFee()")), "big")
 
     def bundle(self, bundle_hash: bytes) -> Entry:
         """The ledger entry of a bundle: its stage, batch, Gateway block, destination tx or failure."""

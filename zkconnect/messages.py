@@ -507,6 +507,28 @@ class InteropCallStarter:
         return cls(to=to, data=payload, call_attributes=tuple(attributes))
 
 
+SEND_BUNDLE_SELECTOR = selector(f"sendBundle(bytes,{INTEROP_CALL_STARTER_ABI_TYPE}[],bytes[])")
+SEND_TO_L1_SELECTOR = selector("sendToL1(bytes)")
+PROVE_SHARED_SELECTOR = selector(
+    "proveL2MessageInclusionShared(uint256,uint256,uint256,(uint16,address,bytes),bytes32[])"
+)
+
+
+def send_bundle_calldata(
+    destination_chain_id: int, starters: Sequence[InteropCallStarter], bundle_attributes: Sequence[bytes] = ()
+) -> bytes:
+    """Calldata of ``InteropCenter.sendBundle(formatEvmV1(destination), starters, bundleAttributes)``."""
+    return SEND_BUNDLE_SELECTOR + _encode(
+        ["bytes", f"{INTEROP_CALL_STARTER_ABI_TYPE}[]", "bytes[]"],
+        [format_evm_v1(destination_chain_id), [s.as_abi_tuple() for s in starters], list(bundle_attributes)],
+    )
+
+
+def send_to_l1_calldata(message: bytes) -> bytes:
+    """Calldata of ``L1Messenger.sendToL1(message)``."""
+    return SEND_TO_L1_SELECTOR + _encode(["bytes"], [message])
+
+
 def bundle_hash(source_chain_id: int, encoded_bundle: bytes) -> bytes:
     """``keccak256(abi.encode(uint256 sourceChainId, bytes bundle))`` over the exact bytes given."""
     return keccak(_encode(["uint256", "bytes"], [source_chain_id, encoded_bundle]))
@@ -612,6 +634,20 @@ def verify_bundle_calldata(encoded_bundle: bytes, proof: MessageInclusionProof) 
     """Calldata of ``InteropHandler.verifyBundle(bytes, MessageInclusionProof)``."""
     types = ["bytes", MESSAGE_INCLUSION_PROOF_ABI_TYPE]
     return VERIFY_BUNDLE_SELECTOR + _encode(types, [encoded_bundle, proof.as_abi_tuple()])
+
+
+def prove_message_calldata(proof: MessageInclusionProof) -> bytes:
+    """Calldata of ``L2MessageVerification.proveL2MessageInclusionShared(chainId, batch, index, message, proof)``."""
+    return PROVE_SHARED_SELECTOR + _encode(
+        ["uint256", "uint256", "uint256", "(uint16,address,bytes)", "bytes32[]"],
+        [
+            proof.chain_id,
+            proof.l1_batch_number,
+            proof.l2_message_index,
+            proof.message.as_abi_tuple(),
+            list(proof.proof),
+        ],
+    )
 
 
 # --------------------------------------------------------------------------------------------
