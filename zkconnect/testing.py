@@ -1,0 +1,698 @@
+"""Helpers for testing crosschain code against a :class:`~zkconnect.devnet.Devnet`.
+
+The pytest plugin (:mod:`zkconnect.pytest_plugin`) hands these out as fixtures, but every helper
+also works on a devnet built by hand::
+
+    devnet = Devnet()
+    zk_a, zk_b = ChainHandle(devnet, "zk-a"), ChainHandle(devnet, "zk-b")
+    recipient = compile_and_deploy(zk_b, "contracts/Recipient.sol")
+    sent = send_message(zk_a, zk_b, recipient.address, b"hello")
+    assert_bundle_executed(sent)
+
+- :class:`ChainHandle`: one chain, with a ``web3.Web3`` over the in-process provider and plain
+  deploy / call / send / logs helpers; :class:`Contract`: a deployed contract called by function name.
+- :func:`compile_solidity`, :func:`compile_and_deploy`: the user's own Solidity, on one chain or at
+  the same (CREATE2) address on several chains.
+- :func:`send_message`, :func:`send_bundle`, :func:`relay`, :func:`wait_for_bundle`,
+  :func:`assert_bundle_executed`, :func:`assert_bundle_failed`: crosschain traffic and its outcome,
+  with the decoded revert reason and the ledger stage in every failure message.
+- :func:`reverts`: expect a transaction or call to revert with a given (decoded) reason.
+- :func:`assert_supply_conserved`: the base token is neither created nor lost by interop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from eth_abi.abi import decode, encode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+
+from zkconnect.abi_errors import describe_revert
+from zkconnect.accounts import DevAccount
+from zkconnect.batches import L1_MESSAGE_SENT_TOPIC
+from zkconnect.chain import Chain, Log, Receipt
+from zkconnect.compiler import CompiledContract, compile_sources
+from zkconnect.errors import InteropError, TransactionReverted, ZkConnectError
+from zkconnect.ledger import Entry, Stage
+from zkconnect.messages import (
+    INDIRECT_CALL_SELECTOR,
+    INTEROP_CALL_VALUE_SELECTOR,
+    CallStatus,
+    InteropBundle,
+    bundle_hash,
+    format_evm_v1,
+    interop_call_value,
+)
+from zkconnect.relayer import RelayReport
+from zkconnect.system_contracts import (
+    BASE_TOKEN_HOLDER,
+    BASE_TOKEN_HOLDER_INITIAL_BALANCE,
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+)
+
+if TYPE_CHECKING:
+    from web3 import Web3
+
+    from zkconnect.devnet import Devnet
+
+__all__ = [
+    "CREATE2_FACTORY",
+    "Call",
+    "ChainHandle",
+    "Contract",
+    "SentBundle",
+    "assert_bundle_executed",
+    "assert_bundle_failed",
+    "assert_supply_conserved",
+    "compile_and_deploy",
+    "compile_solidity",
+    "describe",
+    "relay",
+    "reverts",
+    "send_bundle",
+    "send_message",
+    "wait_for_bundle",
+]
+
+# Hides every frame of this module from pytest tracebacks: failures point at the user's test line.
+__tracebackhide__ = True
+
+CREATE2_FACTORY = keccak(b"zkconnect:create2-factory")[12:]
+"""Where :func:`compile_and_deploy` places its CREATE2 factory (on first use, on each chain)."""
+
+# calldata = salt (32 bytes) || init code; CREATE2 with msg.value; returns the 20-byte address or
+# bubbles the constructor's revert data.
+_CREATE2_FACTORY_CODE = bytes.fromhex(
+    "6020360380602060003760003590600034f58015601f57600052601460" + "0cf35b3d6000803e3d6000fd"
+)
+_SEND_BUNDLE = keccak(b"sendBundle(bytes,(bytes,bytes,bytes[])[],bytes[])")[:4]
+_SEND_MESSAGE = keccak(b"sendMessage(bytes,bytes,bytes[])")[:4]
+_INTEROP_FEE = keccak(b"interopProtocolFee()")[:4]
+_CALL_STATUS = keccak(b"callStatus(bytes32,uint256)")[:4]
+_DONE = frozenset({Stage.EXECUTED, Stage.UNBUNDLED, Stage.FAILED, Stage.AWAITING_EXECUTOR, Stage.STALLED})
+
+# Custom errors of contracts compiled through this module: selector -> (name, argument types).
+_USER_ERRORS: dict[bytes, tuple[str, tuple[str, ...]]] = {}
+_COMPILED: dict[tuple[tuple[str, str], ...], dict[str, CompiledContract]] = {}
+
+
+# ---------------------------------------------------------------------------- ABI helpers
+
+
+def _abi_type(param: dict[str, Any]) -> str:
+    kind = str(param["type"])
+    if kind.startswith("tuple"):
+        return "(" + ",".join(_abi_type(c) for c in param.get("components", [])) + ")" + kind[len("tuple") :]
+    return kind
+
+
+def _signature(item: dict[str, Any]) -> str:
+    return f"{item['name']}({','.join(_abi_type(p) for p in item.get('inputs', []))})"
+
+
+def _register_errors(abi: Sequence[dict[str, Any]]) -> None:
+    for item in abi:
+        if item.get("type") == "error":
+            types = tuple(_abi_type(p) for p in item.get("inputs", []))
+            _USER_ERRORS.setdefault(keccak(_signature(item).encode())[:4], (str(item["name"]), types))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, tuple | list):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    return str(value)
+
+
+def describe(data: bytes) -> str:
+    """Revert data as ``Name(args…)``: custom errors of contracts compiled here, then zkconnect's own."""
+    data = bytes(data)
+    found = _USER_ERRORS.get(data[:4]) if len(data) >= 4 else None
+    if found is not None:
+        name, types = found
+        try:
+            values = decode(list(types), data[4:])
+        except Exception:
+            return f"{name}(<undecodable: 0x{data[4:].hex()}>)"
+        return f"{name}({', '.join(_show(v) for v in values)})"
+    return describe_revert(data)
+
+
+def _address(value: bytes | str | Contract) -> bytes:
+    if isinstance(value, Contract):
+        return value.address
+    if isinstance(value, str):
+        return bytes.fromhex(value.removeprefix("0x"))
+    return bytes(value)
+
+
+def _reverted(receipt: Receipt, what: str) -> TransactionReverted:
+    reason = describe(receipt.output)
+    error = TransactionReverted(receipt.output, reason, tx_hash=receipt.tx_hash)
+    error.args = (f"{what} reverted: {reason} (tx 0x{receipt.tx_hash.hex()})",)
+    return error
+
+
+# ---------------------------------------------------------------------------- chains and contracts
+
+
+class ChainHandle:
+    """One chain of a devnet, as a test sees it.
+
+    ``web3`` is a ``web3.Web3`` over the in-process provider (the same dispatcher ``zkdev up``
+    serves); ``chain`` is the engine itself. Transactions are sent from ``sender`` (default: the
+    first dev account).
+    """
+
+    def __init__(self, devnet: Devnet, chain: str | int) -> None:
+        self.devnet = devnet
+        self.config = devnet.chain_config(chain)
+        self.chain: Chain = devnet[self.config.name]
+
+    @property
+    def name(self) -> str:
+        """The chain's name in the topology (``"zk-a"``)."""
+        return self.config.name
+
+    @property
+    def chain_id(self) -> int:
+        """The chain id."""
+        return self.config.chain_id
+
+    @cached_property
+    def web3(self) -> Web3:
+        """A ``web3.Web3`` answering from this chain in-process."""
+        from web3 import Web3
+
+        from zkconnect.rpc.provider import ZkProvider
+
+        return Web3(ZkProvider(self.devnet, self.name))
+
+    @property
+    def default_sender(self) -> DevAccount:
+        """The account transactions come from unless told otherwise."""
+        return self.devnet.accounts[0]
+
+    def balance(self, address: bytes | str | Contract) -> int:
+        """The base-token balance of an address, in wei."""
+        return self.chain.balance(_address(address))
+
+    def call(
+        self, to: bytes | str | Contract, data: bytes = b"", *, sender: DevAccount | None = None, value: int = 0
+    ) -> bytes:
+        """``eth_call``; raises :class:`TransactionReverted` with the decoded reason on revert."""
+        who = (sender or self.default_sender).address
+        try:
+            return self.chain.call(_address(to), data, sender=who, value=value)
+        except TransactionReverted as exc:
+            raise TransactionReverted(exc.data, describe(exc.data)) from None
+
+    def send(
+        self,
+        to: bytes | str | Contract | None,
+        data: bytes = b"",
+        *,
+        sender: DevAccount | None = None,
+        value: int = 0,
+        gas: int | None = None,
+        check: bool = True,
+    ) -> Receipt:
+        """Send and mine a transaction; with ``check`` a revert raises :class:`TransactionReverted`."""
+        target = None if to is None else _address(to)
+        receipt = self.chain.transact((sender or self.default_sender).private_key, target, data, value=value, gas=gas)
+        if check and not receipt.ok:
+            raise _reverted(receipt, f"transaction on {self.name}")
+        return receipt
+
+    def deploy(
+        self,
+        contract: CompiledContract,
+        *args: Any,
+        sender: DevAccount | None = None,
+        value: int = 0,
+        salt: bytes | int | None = None,
+    ) -> Contract:
+        """Deploy a compiled contract with constructor ``args``; with ``salt`` through CREATE2."""
+        init = contract.bytecode + _constructor_args(contract.abi, args)
+        if not contract.bytecode:
+            raise ZkConnectError(f"{contract.name} has no bytecode (an interface or abstract contract?)")
+        if salt is None:
+            receipt = self.send(None, init, sender=sender, value=value)
+            assert receipt.contract_address is not None
+            address = receipt.contract_address
+        else:
+            address = self._create2(init, salt, sender, value)
+        return Contract(self, address, contract.abi, contract.name)
+
+    def _create2(self, init: bytes, salt: bytes | int, sender: DevAccount | None, value: int) -> bytes:
+        salt32 = salt.to_bytes(32, "big") if isinstance(salt, int) else bytes(salt).rjust(32, b"\0")
+        if self.chain.code(CREATE2_FACTORY) != _CREATE2_FACTORY_CODE:
+            self.chain.place(CREATE2_FACTORY, _CREATE2_FACTORY_CODE)
+        expected = keccak(b"\xff" + CREATE2_FACTORY + salt32 + keccak(init))[12:]
+        if self.chain.code(expected):
+            raise ZkConnectError(
+                f"{self.name} already has a contract at 0x{expected.hex()} (CREATE2 salt 0x{salt32.hex()}); "
+                "pass another salt"
+            )
+        self.send(CREATE2_FACTORY, salt32 + init, sender=sender, value=value)
+        return expected
+
+    def at(self, address: bytes | str, abi: Sequence[dict[str, Any]] | CompiledContract, name: str = "") -> Contract:
+        """A handle on a contract already deployed at ``address``."""
+        if isinstance(abi, CompiledContract):
+            return Contract(self, _address(address), abi.abi, name or abi.name)
+        return Contract(self, _address(address), list(abi), name)
+
+    def logs(
+        self, address: bytes | str | Contract | None = None, *topics: bytes | None, from_block: int = 0
+    ) -> list[Log]:
+        """Logs of this chain, by emitter and topics (``None`` matches any topic)."""
+        return self.chain.logs(
+            from_block=from_block, address=None if address is None else _address(address), topics=list(topics)
+        )
+
+    def __repr__(self) -> str:
+        return f"<ChainHandle {self.name} id={self.chain_id}>"
+
+
+def _constructor_args(abi: Sequence[dict[str, Any]], args: Sequence[Any]) -> bytes:
+    ctor = next((item for item in abi if item.get("type") == "constructor"), None)
+    types = [_abi_type(p) for p in ctor.get("inputs", [])] if ctor else []
+    if len(types) != len(args):
+        raise ZkConnectError(f"the constructor takes {len(types)} argument(s) ({', '.join(types)}), got {len(args)}")
+    return encode(types, list(args)) if types else b""
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A deployed contract on one chain, called by function name (overloads resolved by arity)."""
+
+    handle: ChainHandle
+    address: bytes
+    abi: list[dict[str, Any]] = field(repr=False)
+    name: str = ""
+
+    @property
+    def checksum_address(self) -> str:
+        """The EIP-55 form of the address."""
+        return to_checksum_address(self.address)
+
+    @property
+    def web3(self) -> Any:
+        """The same contract as a ``web3`` contract object."""
+        return self.handle.web3.eth.contract(address=to_checksum_address(self.address), abi=self.abi)
+
+    def _function(self, fn: str, args: Sequence[Any]) -> dict[str, Any]:
+        matches = [
+            item
+            for item in self.abi
+            if item.get("type") == "function" and item["name"] == fn and len(item.get("inputs", [])) == len(args)
+        ]
+        if not matches:
+            names = sorted({item["name"] for item in self.abi if item.get("type") == "function"})
+            raise ZkConnectError(
+                f"{self.name or 'contract'} has no function {fn}() taking {len(args)} argument(s); "
+                f"it has: {', '.join(names) or 'none'}"
+            )
+        return matches[0]
+
+    def encode(self, fn: str, *args: Any) -> bytes:
+        """The calldata of ``fn(args…)``."""
+        item = self._function(fn, args)
+        types = [_abi_type(p) for p in item.get("inputs", [])]
+        return keccak(_signature(item).encode())[:4] + encode(types, list(args))
+
+    def call(self, fn: str, *args: Any, sender: DevAccount | None = None, value: int = 0) -> Any:
+        """Call ``fn`` without a transaction; one output is returned bare, several as a tuple."""
+        item = self._function(fn, args)
+        out = self.handle.call(self.address, self.encode(fn, *args), sender=sender, value=value)
+        values = decode([_abi_type(p) for p in item.get("outputs", [])], out)
+        if len(values) == 1:
+            return values[0]
+        return values if values else None
+
+    def send(
+        self,
+        fn: str,
+        *args: Any,
+        sender: DevAccount | None = None,
+        value: int = 0,
+        gas: int | None = None,
+        check: bool = True,
+    ) -> Receipt:
+        """Send ``fn(args…)`` as a mined transaction; a revert raises (with ``check``) decoded."""
+        receipt = self.handle.send(
+            self.address, self.encode(fn, *args), sender=sender, value=value, gas=gas, check=False
+        )
+        if check and not receipt.ok:
+            raise _reverted(receipt, f"{self.name or 'contract'}.{fn}() on {self.handle.name}")
+        return receipt
+
+    def events(self, name: str, *, from_block: int = 0) -> list[dict[str, Any]]:
+        """This contract's ``name`` events, decoded into dicts of argument name -> value."""
+        item = next((i for i in self.abi if i.get("type") == "event" and i["name"] == name), None)
+        if item is None:
+            raise ZkConnectError(f"{self.name or 'contract'} declares no event {name}")
+        topic = keccak(_signature(item).encode())
+        inputs = item.get("inputs", [])
+        data_types = [_abi_type(p) for p in inputs if not p.get("indexed")]
+        out = []
+        for log in self.handle.logs(self.address, topic, from_block=from_block):
+            plain = iter(decode(data_types, log.data))
+            topics = iter(log.topics[1:])
+            event: dict[str, Any] = {}
+            for p in inputs:
+                if p.get("indexed"):
+                    raw = next(topics)
+                    dynamic = p["type"] in ("string", "bytes") or p["type"].endswith("]") or p["type"] == "tuple"
+                    event[p["name"]] = raw if dynamic else decode([_abi_type(p)], raw)[0]
+                else:
+                    event[p["name"]] = next(plain)
+            out.append(event)
+        return out
+
+
+# ---------------------------------------------------------------------------- compiling
+
+
+def compile_solidity(source: str | Path, *, base_path: Path | None = None) -> dict[str, CompiledContract]:
+    """Compile a ``.sol`` file (a :class:`Path`, or a string ending in ``.sol``) or source text.
+
+    Uses py-solc-x (a native solc when installed, else the pinned npm solc through the shim).
+    Results are cached per source; custom errors become decodable in failure messages.
+    """
+    if isinstance(source, Path) or (source.endswith(".sol") and "\n" not in source):
+        path = Path(source).resolve()
+        if not path.is_file():
+            raise ZkConnectError(f"no Solidity file {path}; pass a path that exists or the source text itself")
+        sources = {path.name: path.read_text()}
+        base_path = base_path or path.parent
+    else:
+        sources = {"Source.sol": str(source)}
+    key = (*sorted(sources.items()), (str(base_path), ""))
+    if key not in _COMPILED:
+        _COMPILED[key] = compile_sources(sources, base_path=base_path)
+        for compiled in _COMPILED[key].values():
+            _register_errors(compiled.abi)
+    return _COMPILED[key]
+
+
+def compile_and_deploy(
+    chains: ChainHandle | Sequence[ChainHandle],
+    source: str | Path,
+    contract: str | None = None,
+    *args: Any,
+    sender: DevAccount | None = None,
+    value: int = 0,
+    salt: bytes | int | None = None,
+) -> Any:
+    """Compile ``source`` and deploy ``contract`` (default: the only deployable one) with ``args``.
+
+    One chain: a plain deployment, or CREATE2 with ``salt``; returns a :class:`Contract`.
+    Several chains: CREATE2 through :data:`CREATE2_FACTORY` with ``salt`` (default 0), so the
+    contract has the same address everywhere; returns a list of :class:`Contract` in order.
+    Constructors run with ``msg.sender`` = the factory under CREATE2.
+    """
+    compiled = compile_solidity(source)
+    deployable = {name: c for name, c in compiled.items() if c.bytecode}
+    if contract is None:
+        if len(deployable) != 1:
+            raise ZkConnectError(
+                f"{len(deployable)} deployable contracts in the source ({', '.join(sorted(deployable)) or 'none'}); "
+                "name the one to deploy"
+            )
+        (chosen,) = deployable.values()
+    elif contract in deployable:
+        chosen = deployable[contract]
+    else:
+        raise ZkConnectError(f"no deployable contract {contract!r}; found: {', '.join(sorted(deployable)) or 'none'}")
+    if isinstance(chains, ChainHandle):
+        return chains.deploy(chosen, *args, sender=sender, value=value, salt=salt)
+    return [c.deploy(chosen, *args, sender=sender, value=value, salt=0 if salt is None else salt) for c in chains]
+
+
+# ---------------------------------------------------------------------------- crosschain
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of an interop bundle: ``to`` on the destination, with ``data``, ``value`` and call attributes."""
+
+    to: bytes | str | Contract
+    data: bytes = b""
+    value: int = 0
+    attributes: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
+class SentBundle:
+    """A bundle sent by ``InteropCenter``: its hash, decoded contents and the source receipt."""
+
+    devnet: Devnet = field(repr=False)
+    receipt: Receipt = field(repr=False)
+    hash: bytes
+    bundle: InteropBundle = field(repr=False)
+
+    @property
+    def entry(self) -> Entry:
+        """Its ledger entry now (stage, batch, destination tx, failure reason)."""
+        return self.devnet.bundle(self.hash)
+
+    @property
+    def stage(self) -> Stage:
+        """How far it has come."""
+        return self.entry.stage
+
+
+def _interop_fee(source: ChainHandle) -> int:
+    return int.from_bytes(source.chain.call(INTEROP_CENTER, _INTEROP_FEE), "big")
+
+
+def _chain_id(devnet: Devnet, destination: ChainHandle | str | int) -> int:
+    if isinstance(destination, ChainHandle):
+        return destination.chain_id
+    return devnet.chain_config(destination).chain_id
+
+
+def _attribute_value(attributes: Sequence[bytes], selector: bytes) -> int:
+    return sum(int.from_bytes(a[4:36], "big") for a in attributes if a[:4] == selector)
+
+
+def _sent_bundles(source: ChainHandle, receipt: Receipt) -> list[SentBundle]:
+    out = []
+    for log in receipt.logs:
+        if log.topics[:1] != (L1_MESSAGE_SENT_TOPIC,) or log.topics[1][12:] != INTEROP_CENTER:
+            continue
+        (payload,) = decode(["bytes"], log.data)
+        if payload[:1] == b"\x01":
+            encoded = bytes(payload[1:])
+            out.append(
+                SentBundle(source.devnet, receipt, bundle_hash(source.chain_id, encoded), InteropBundle.decode(encoded))
+            )
+    return out
+
+
+def send_bundle(
+    source: ChainHandle,
+    destination: ChainHandle | str | int,
+    calls: Sequence[Call],
+    *,
+    attributes: Sequence[bytes] = (),
+    sender: DevAccount | None = None,
+    value: int | None = None,
+) -> SentBundle:
+    """Send ``calls`` from ``source`` to ``destination`` in one bundle (``InteropCenter.sendBundle``).
+
+    Each call's ``value`` becomes its ``interopCallValue`` attribute. ``value`` (the transaction's
+    ``msg.value``) defaults to the call values + ``indirectCall`` values + the protocol fee per call.
+    ``attributes`` are bundle attributes (``execution_address(...)``, ``unbundler_address(...)``).
+    A refused send raises :class:`TransactionReverted` with the decoded reason.
+    """
+    dest_id = _chain_id(source.devnet, destination)
+    starters = []
+    total = _interop_fee(source) * len(calls)
+    for call in calls:
+        attrs = list(call.attributes)
+        if call.value:
+            attrs.append(interop_call_value(call.value))
+        total += _attribute_value(attrs, INTEROP_CALL_VALUE_SELECTOR) + _attribute_value(attrs, INDIRECT_CALL_SELECTOR)
+        starters.append((format_evm_v1(None, _address(call.to)), bytes(call.data), attrs))
+    data = _SEND_BUNDLE + encode(
+        ["bytes", "(bytes,bytes,bytes[])[]", "bytes[]"], [format_evm_v1(dest_id), starters, list(attributes)]
+    )
+    receipt = source.send(INTEROP_CENTER, data, sender=sender, value=total if value is None else value, check=False)
+    if not receipt.ok:
+        raise _reverted(receipt, f"InteropCenter.sendBundle on {source.name}")
+    (sent,) = _sent_bundles(source, receipt)
+    return sent
+
+
+def send_message(
+    source: ChainHandle,
+    destination: ChainHandle | str | int,
+    recipient: bytes | str | Contract,
+    payload: bytes,
+    *,
+    value: int = 0,
+    attributes: Sequence[bytes] = (),
+    sender: DevAccount | None = None,
+) -> SentBundle:
+    """Send one ERC-7786 message (``InteropCenter.sendMessage``): a one-call bundle to ``recipient``.
+
+    ``value`` is delivered with the call (``interopCallValue``); the protocol fee is added.
+    """
+    dest_id = _chain_id(source.devnet, destination)
+    attrs = [*attributes, interop_call_value(value)] if value else list(attributes)
+    data = _SEND_MESSAGE + encode(
+        ["bytes", "bytes", "bytes[]"], [format_evm_v1(dest_id, _address(recipient)), payload, attrs]
+    )
+    receipt = source.send(INTEROP_CENTER, data, sender=sender, value=value + _interop_fee(source), check=False)
+    if not receipt.ok:
+        raise _reverted(receipt, f"InteropCenter.sendMessage on {source.name}")
+    (sent,) = _sent_bundles(source, receipt)
+    return sent
+
+
+def relay(devnet: Devnet) -> RelayReport:
+    """Run the relayer to completion: settle, import roots, execute everything pending."""
+    return devnet.relay()
+
+
+def _resolve(bundle: SentBundle | bytes, devnet: Devnet | None) -> tuple[Devnet, bytes]:
+    if isinstance(bundle, SentBundle):
+        return bundle.devnet, bundle.hash
+    if devnet is None:
+        raise ZkConnectError("pass devnet= when the bundle is given by its hash")
+    return devnet, bytes(bundle)
+
+
+def wait_for_bundle(bundle: SentBundle | bytes, *, devnet: Devnet | None = None) -> Entry:
+    """The bundle's ledger entry once it has an outcome, relaying (in any mode) until it does.
+
+    The outcome is one of executed, unbundled, failed, awaiting_executor or stalled; a bundle
+    that still has none after a full relay is returned as it stands.
+    """
+    net, hash_ = _resolve(bundle, devnet)
+    entry = net.bundle(hash_)
+    if entry.stage not in _DONE:
+        with suppress(InteropError):  # a refused batch marks its bundles stalled; the caller sees that stage
+            net.relay()
+        entry = net.bundle(hash_)
+    return entry
+
+
+def _explain(net: Devnet, entry: Entry) -> str:
+    reason = entry.reason
+    if entry.destination_tx is not None and entry.destination_chain_id is not None:
+        receipt = net[entry.destination_chain_id].receipt(entry.destination_tx)
+        if receipt is not None and not receipt.ok:
+            reason = describe(receipt.output)
+    names = {c.chain_id: c.name for c in net.config.all_chains}
+
+    def chain(cid: int | None) -> str:
+        return f"{names.get(cid, '?')} ({cid})" if cid is not None else "?"
+
+    lines = [
+        f"bundle 0x{entry.id.hex()} from {chain(entry.source_chain_id)} to {chain(entry.destination_chain_id)}",
+        f"  stopped at stage: {entry.stage}",
+    ]
+    if reason:
+        lines.append(f"  reason: {reason}")
+    lines.append("  history: " + " -> ".join(f"{s}" + (f" ({d})" if d else "") for s, d in entry.history))
+    return "\n".join(lines)
+
+
+def assert_bundle_executed(bundle: SentBundle | bytes, *, devnet: Devnet | None = None) -> Entry:
+    """Relay until ``bundle`` has an outcome and fail unless it executed; returns its entry.
+
+    The failure message names the stage where the bundle stopped and the decoded revert reason.
+    """
+    net, _ = _resolve(bundle, devnet)
+    entry = wait_for_bundle(bundle, devnet=devnet)
+    if entry.stage != Stage.EXECUTED:
+        raise AssertionError("expected the bundle to be executed, but it was not:\n" + _explain(net, entry))
+    return entry
+
+
+def assert_bundle_failed(
+    bundle: SentBundle | bytes, match: str | None = None, *, devnet: Devnet | None = None
+) -> Entry:
+    """Relay until ``bundle`` has an outcome and fail unless it failed, with a reason matching ``match``.
+
+    ``match`` is a regular expression searched in the decoded reason (``"MessageRejected"``).
+    """
+    net, _ = _resolve(bundle, devnet)
+    entry = wait_for_bundle(bundle, devnet=devnet)
+    if entry.stage != Stage.FAILED:
+        raise AssertionError("expected the bundle to fail, but it did not:\n" + _explain(net, entry))
+    explained = _explain(net, entry)
+    if match is not None:
+        reason = explained.split("  reason: ", 1)[1].split("\n", 1)[0] if "  reason: " in explained else ""
+        if not re.search(match, reason):
+            raise AssertionError(f"the bundle failed, but its reason does not match {match!r}:\n{explained}")
+    return entry
+
+
+@contextmanager
+def reverts(match: str | None = None) -> Iterator[None]:
+    """Expect the block to raise :class:`TransactionReverted` whose decoded reason matches ``match``."""
+    try:
+        yield
+    except TransactionReverted as exc:
+        reason = describe(exc.data)
+        if match is not None and not re.search(match, reason):
+            raise AssertionError(f"reverted with {reason}, which does not match {match!r}") from None
+        return
+    raise AssertionError(f"expected a revert{f' matching {match!r}' if match else ''}, but nothing reverted")
+
+
+# ---------------------------------------------------------------------------- invariants
+
+
+def _in_flight_value(net: Devnet, entry: Entry) -> int:
+    """Call values of a bundle that left its source but were not delivered on the destination."""
+    if entry.stage == Stage.EXECUTED:
+        return 0
+    bundle = InteropBundle.decode(entry.payload[1:])
+    if entry.stage != Stage.UNBUNDLED or entry.destination_chain_id is None:
+        return sum(call.value for call in bundle.calls)
+    pending = 0
+    for index, call in enumerate(bundle.calls):
+        out = net[entry.destination_chain_id].call(INTEROP_HANDLER, _CALL_STATUS + entry.id + index.to_bytes(32, "big"))
+        if int.from_bytes(out, "big") != CallStatus.EXECUTED:
+            pending += call.value
+    return pending
+
+
+def assert_supply_conserved(devnet: Devnet) -> None:
+    """Fail unless interop neither created nor lost base token across the ZK chains.
+
+    Every ETH-based chain that settles on Gateway starts with the same ``BaseTokenHolder`` balance;
+    a bundle moves its call values into the source chain's holder and out of the destination's.
+    So the holders' total, plus the value of bundles still in flight (not executed, or unbundled
+    calls not yet run), must equal the holders' genesis total. Usable in property tests.
+    """
+    chains = [c for c in devnet.config.chains if c.base_token == "ETH" and devnet.config.gateway is not None]
+    chains = [c for c in chains if c.settlement == devnet.config.gateway.name]  # type: ignore[union-attr]
+    ids = {c.chain_id for c in chains}
+    holders = {c.name: devnet[c.name].balance(BASE_TOKEN_HOLDER) for c in chains}
+    in_flight = sum(
+        _in_flight_value(devnet, e) for e in devnet.ledger if e.kind == "bundle" and e.source_chain_id in ids
+    )
+    expected = BASE_TOKEN_HOLDER_INITIAL_BALANCE * len(chains)
+    actual = sum(holders.values()) - in_flight
+    if actual != expected:
+        detail = ", ".join(f"{n}: {b}" for n, b in holders.items())
+        raise AssertionError(
+            f"base token not conserved across {', '.join(holders)}: holders minus in-flight = {actual}, "
+            f"expected {expected} (off by {actual - expected} wei; holder balances {detail}; in flight {in_flight})"
+        )
