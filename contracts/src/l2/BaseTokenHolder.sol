@@ -2,7 +2,9 @@
 pragma solidity ^0.8.28;
 
 import {IBaseTokenHolder} from "../common/interfaces/ISystemContracts.sol";
+import {IL2AssetTracker} from "../bridge/IBridge.sol";
 import {
+    L2_ASSET_TRACKER_ADDR,
     L2_BASE_TOKEN_ADDR,
     L2_INTEROP_CENTER_ADDR,
     L2_INTEROP_HANDLER_ADDR,
@@ -47,9 +49,16 @@ contract BaseTokenHolder is IBaseTokenHolder {
         if (msg.sender != L2_BASE_TOKEN_ADDR) revert Unauthorized(msg.sender);
     }
 
-    /// @dev ASSET-TRACKER HOOK: L2AssetTracker.handleFinalizeBaseTokenBridgingOnL2 goes here (before funds move).
-    function _beforeGive(address, uint256, uint256) internal virtual {}
+    /// @dev Tells the L2AssetTracker before the funds move. A chain installed without the asset contracts (bare
+    ///      contract-test topologies) has no tracker to tell.
+    function _beforeGive(address, uint256 _amount, uint256 _fromChainId) internal virtual {
+        if (L2_ASSET_TRACKER_ADDR.code.length == 0) return;
+        IL2AssetTracker(L2_ASSET_TRACKER_ADDR).handleFinalizeBaseTokenBridgingOnL2(_fromChainId, _amount);
+    }
 
-    /// @dev ASSET-TRACKER HOOK: L2AssetTracker.handleInitiateBaseTokenBridgingOnL2 goes here.
-    function _afterBurn(uint256, uint256) internal virtual {}
+    /// @dev Tells the L2AssetTracker, which refuses while the base token's balance is not migrated to Gateway.
+    function _afterBurn(uint256 _amount, uint256 _toChainId) internal virtual {
+        if (L2_ASSET_TRACKER_ADDR.code.length == 0) return;
+        IL2AssetTracker(L2_ASSET_TRACKER_ADDR).handleInitiateBaseTokenBridgingOnL2(_toChainId, _amount);
+    }
 }

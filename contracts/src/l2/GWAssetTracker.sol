@@ -2,11 +2,32 @@
 pragma solidity ^0.8.28;
 
 import {IGWAssetTracker, IL2Bridgehub, IMessageRoot} from "../common/interfaces/ISystemContracts.sol";
-import {IAssetTrackerDataEncoding} from "../common/interfaces/IAssetTrackerDataEncoding.sol";
+import {
+    IAssetTrackerDataEncoding,
+    ITokenBalanceMigration,
+    MigrationConfirmationData
+} from "../common/interfaces/IAssetTrackerDataEncoding.sol";
+import {DataEncoding} from "../bridge/DataEncoding.sol";
+import {
+    InsufficientChainBalance,
+    InsufficientPendingInteropBalance,
+    InvalidAssetMigrationNumber,
+    InvalidInteropCalldata,
+    InvalidInteropChainId,
+    InvalidMigrationData,
+    RegisterNewTokenNotAllowed
+} from "../bridge/BridgeErrors.sol";
 import {SystemOwnable} from "../common/SystemOwnable.sol";
 import {LogsTree} from "../common/Merkle.sol";
 import {MessageHashing} from "../common/MessageHashing.sol";
-import {BUNDLE_IDENTIFIER, L2Log, ProcessLogsInput} from "../common/Messaging.sol";
+import {
+    BUNDLE_IDENTIFIER,
+    InteropBundle,
+    InteropCall,
+    InteropCallExecutedMessage,
+    L2Log,
+    ProcessLogsInput
+} from "../common/Messaging.sol";
 import {
     L2_ASSET_ROUTER_ADDR,
     L2_ASSET_TRACKER_ADDR,
@@ -20,8 +41,14 @@ import {
     L2_KNOWN_CODE_STORAGE_ADDR,
     L2_MESSAGE_ROOT_ADDR,
     L2_TO_L1_MESSENGER_ADDR,
-    MAX_BUILT_IN_CONTRACT_ADDR
+    MAX_BUILT_IN_CONTRACT_ADDR,
+    SERVICE_TRANSACTION_SENDER
 } from "../common/L2ContractAddresses.sol";
+
+/// @dev `finalizeDeposit(uint256,bytes32,bytes)`.
+bytes4 constant FINALIZE_DEPOSIT_SELECTOR = 0x9c884fd1;
+/// @dev `finalizeEthWithdrawal(uint256,uint256,uint16,bytes,bytes32[])` (Mailbox), the base-token withdrawal.
+bytes4 constant FINALIZE_ETH_WITHDRAWAL_SELECTOR = 0x6c0960f9;
 import {
     InvalidBuiltInContractMessage,
     InvalidEmptyMultichainBatchRoot,
@@ -36,12 +63,34 @@ import {
 } from "../common/Errors.sol";
 
 /// @title GWAssetTracker (0x10010): processes each batch a chain executes on Gateway.
-/// @dev This version rebuilds and checks the batch root and appends it to the L2MessageRoot. The balance
-///      accounting of the asset task plugs into the `_handle*` hooks below, which are called for every log and
-///      message in tree order, before the root is appended.
+/// @dev Rebuilds and checks the batch root and appends it to the L2MessageRoot; before that, every log and message
+///      is accounted in tree order: interop sends debit the source's `chainBalance` and credit the destination's
+///      `pendingInteropBalance`, executed calls move pending into `chainBalance`, withdrawals debit. Any debit beyond
+///      the balance reverts the whole batch execution (`InsufficientChainBalance`): the chain stalls.
 contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
     /// @notice Chain id of L1.
     uint256 public L1_CHAIN_ID;
+
+    /// @notice What each chain settling here holds of each asset (its total supply there, or MAX on its origin).
+    mapping(uint256 chainId => mapping(bytes32 assetId => uint256 balance)) public chainBalance;
+    /// @notice Sent to the chain by interop, not yet reported executed there.
+    mapping(uint256 chainId => mapping(bytes32 assetId => uint256 balance)) public pendingInteropBalance;
+    /// @notice Migration number of each chain's balance of each asset.
+    mapping(uint256 chainId => mapping(bytes32 assetId => uint256 migrationNumber)) public assetMigrationNumber;
+    /// @notice Whether the asset has been seen.
+    mapping(bytes32 assetId => bool) public isAssetRegistered;
+    /// @notice The asset's token address on its origin chain.
+    mapping(bytes32 assetId => address) public originToken;
+    /// @notice The asset's origin chain.
+    mapping(bytes32 assetId => uint256) public tokenOriginChainId;
+
+    event AssetRegistered(bytes32 indexed assetId, uint256 indexed originChainId, address originToken);
+    event MigrationConfirmed(
+        uint256 indexed chainId,
+        bytes32 indexed assetId,
+        uint256 amount,
+        uint256 assetMigrationNumber
+    );
 
     modifier onlyUpgrader() {
         if (msg.sender != L2_COMPLEX_UPGRADER_ADDR) revert Unauthorized(msg.sender);
@@ -144,30 +193,159 @@ contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
         return bytes32(uint256(uint160(_addr)));
     }
 
-    // ---- Asset-task hook points. Each is called in tree order, before the batch root is appended. ----
+    // ---- Accounting. Each handler runs in tree order, before the batch root is appended. ----
 
-    /// @dev ASSET-TRACKER HOOK: a bootloader log (L1->L2 transaction status): undo failed deposits.
+    /// @dev A bootloader log (L1->L2 transaction status). Deposits relayed with a balance change are not produced
+    ///      by this devnet's pipeline yet, so there is nothing to undo.
     function _handleBootloaderLog(uint256 _chainId, bytes32 _canonicalTxHash, bytes32 _status) internal virtual {}
 
-    /// @dev ASSET-TRACKER HOOK: an interop bundle sent by `_chainId` (`_bundle` = abi.encode(InteropBundle)): debit
-    ///      the source's chainBalance, credit the destination's pendingInteropBalance. Returns the call count.
+    /// @dev An interop bundle sent by `_chainId`: for every asset-router call debit the source's chainBalance and
+    ///      credit the destination's pendingInteropBalance; the same for the base-token value of all calls.
     function _handleInteropCenterMessage(
         uint256 _chainId,
         bytes calldata _bundle
-    ) internal virtual returns (uint256 chargeableCalls) {}
+    ) internal virtual returns (uint256 chargeableCalls) {
+        InteropBundle memory bundle = abi.decode(_bundle, (InteropBundle));
+        uint256 destination = bundle.destinationChainId;
+        uint256 callsLength = bundle.calls.length;
+        uint256 totalValue;
+        for (uint256 i; i < callsLength; ++i) {
+            InteropCall memory interopCall = bundle.calls[i];
+            totalValue += interopCall.value;
+            if (interopCall.from != L2_ASSET_ROUTER_ADDR) continue;
+            (uint256 fromChainId, bytes32 assetId, bytes memory transferData) = this.parseInteropCall(
+                interopCall.data
+            );
+            if (fromChainId != _chainId) revert InvalidInteropChainId(fromChainId, destination);
+            uint256 amount = _accountTransferData(assetId, transferData);
+            _decreaseChainBalance(_chainId, assetId, amount);
+            pendingInteropBalance[destination][assetId] += amount;
+        }
+        if (totalValue > 0) {
+            bytes32 destinationBaseToken = IL2Bridgehub(L2_BRIDGEHUB_ADDR).baseTokenAssetId(destination);
+            _decreaseChainBalance(_chainId, destinationBaseToken, totalValue);
+            pendingInteropBalance[destination][destinationBaseToken] += totalValue;
+        }
+        return callsLength;
+    }
 
-    /// @dev ASSET-TRACKER HOOK: `receiveInteropCallExecuted` from `_chainId`: move pending balance to chainBalance.
-    function _handleInteropHandlerMessage(uint256 _chainId, bytes calldata _message) internal virtual {}
+    /// @dev `receiveInteropCallExecuted` from `_chainId`: the call's value and, for asset-router calls, the asset
+    ///      move from the chain's pending balance into its chainBalance.
+    function _handleInteropHandlerMessage(uint256 _chainId, bytes calldata _message) internal virtual {
+        InteropCallExecutedMessage memory executed = abi.decode(_message[4:], (InteropCallExecutedMessage));
+        InteropCall memory interopCall = executed.interopCall;
+        if (interopCall.value > 0) {
+            bytes32 baseToken = IL2Bridgehub(L2_BRIDGEHUB_ADDR).baseTokenAssetId(_chainId);
+            _confirmPending(_chainId, baseToken, interopCall.value);
+        }
+        if (interopCall.from == L2_ASSET_ROUTER_ADDR) {
+            (, bytes32 assetId, bytes memory transferData) = this.parseInteropCall(interopCall.data);
+            (, , , uint256 amount, ) = DataEncoding.decodeBridgeMintData(transferData);
+            _confirmPending(_chainId, assetId, amount);
+        }
+    }
 
-    /// @dev ASSET-TRACKER HOOK: a base-token withdrawal to L1.
-    function _handleBaseTokenMessage(uint256 _chainId, bytes calldata _message) internal virtual {}
+    /// @dev A base-token withdrawal to L1: `finalizeEthWithdrawal.selector ‖ address receiver ‖ uint256 amount`.
+    function _handleBaseTokenMessage(uint256 _chainId, bytes calldata _message) internal virtual {
+        bytes4 selector = _message.length >= 4 ? bytes4(_message[:4]) : bytes4(0);
+        if (selector != FINALIZE_ETH_WITHDRAWAL_SELECTOR || _message.length < 56) {
+            revert InvalidFunctionSignature(selector);
+        }
+        uint256 amount = uint256(bytes32(_message[24:56]));
+        _decreaseChainBalance(_chainId, IL2Bridgehub(L2_BRIDGEHUB_ADDR).baseTokenAssetId(_chainId), amount);
+    }
 
-    /// @dev ASSET-TRACKER HOOK: an asset-router withdrawal to L1 (`finalizeDeposit`).
-    function _handleAssetRouterMessage(uint256 _chainId, bytes calldata _message) internal virtual {}
+    /// @dev An asset-router withdrawal to L1: `finalizeDeposit.selector ‖ chainId ‖ assetId ‖ mintData`.
+    function _handleAssetRouterMessage(uint256 _chainId, bytes calldata _message) internal virtual {
+        bytes4 selector = _message.length >= 68 ? bytes4(_message[:4]) : bytes4(0);
+        if (selector != FINALIZE_DEPOSIT_SELECTOR) revert InvalidFunctionSignature(selector);
+        bytes32 assetId = bytes32(_message[36:68]);
+        uint256 amount = _accountTransferData(assetId, _message[68:]);
+        _decreaseChainBalance(_chainId, assetId, amount);
+    }
 
-    /// @dev ASSET-TRACKER HOOK: an L2AssetTracker migration message.
-    function _handleAssetTrackerMessage(uint256 _chainId, bytes calldata _message) internal virtual {}
+    /// @dev An L2AssetTracker message: only balance migration requests may pass (L1 acts on them).
+    function _handleAssetTrackerMessage(uint256, bytes calldata _message) internal virtual {
+        bytes4 selector = _message.length >= 4 ? bytes4(_message[:4]) : bytes4(0);
+        if (selector != ITokenBalanceMigration.receiveL1ToGatewayMigrationOnL1.selector) {
+            revert InvalidFunctionSignature(selector);
+        }
+    }
 
-    /// @dev ASSET-TRACKER HOOK: the Gateway settlement fee.
+    /// @dev The Gateway settlement fee is not charged on this devnet (the fee is zero).
     function _collectInteropSettlementFee(uint256 _chainId, address _payer, uint256 _chargeableCalls) internal virtual {}
+
+    /// @notice Splits a `finalizeDeposit(uint256,bytes32,bytes)` call. External so calldata slicing can be used.
+    function parseInteropCall(
+        bytes calldata _data
+    ) external pure returns (uint256 fromChainId, bytes32 assetId, bytes memory transferData) {
+        bytes4 selector = _data.length >= 4 ? bytes4(_data[:4]) : bytes4(0);
+        if (selector != FINALIZE_DEPOSIT_SELECTOR) revert InvalidInteropCalldata(selector);
+        (fromChainId, assetId, transferData) = abi.decode(_data[4:], (uint256, bytes32, bytes));
+    }
+
+    /// @dev Reads the amount of a transfer and registers its asset. Vault assets must carry a consistent origin;
+    ///      a custom asset (another handler) is registered with an unlimited balance on its origin chain, as a
+    ///      chain-native token's balance is after migration.
+    function _accountTransferData(bytes32 _assetId, bytes memory _transferData) internal returns (uint256 amount) {
+        address token;
+        bytes memory metadata;
+        (, , token, amount, metadata) = DataEncoding.decodeBridgeMintData(_transferData);
+        (uint256 origin, , , ) = DataEncoding.decodeTokenData(metadata);
+        if (isAssetRegistered[_assetId]) return amount;
+        isAssetRegistered[_assetId] = true;
+        originToken[_assetId] = token;
+        tokenOriginChainId[_assetId] = origin;
+        if (DataEncoding.encodeNTVAssetId(origin, token) != _assetId) {
+            chainBalance[origin][_assetId] = type(uint256).max;
+        }
+        emit AssetRegistered(_assetId, origin, token);
+    }
+
+    function _decreaseChainBalance(uint256 _chainId, bytes32 _assetId, uint256 _amount) internal {
+        uint256 balance = chainBalance[_chainId][_assetId];
+        if (balance < _amount) revert InsufficientChainBalance(_chainId, _assetId, _amount);
+        chainBalance[_chainId][_assetId] = balance - _amount;
+    }
+
+    function _confirmPending(uint256 _chainId, bytes32 _assetId, uint256 _amount) internal {
+        uint256 pending = pendingInteropBalance[_chainId][_assetId];
+        if (pending < _amount) revert InsufficientPendingInteropBalance(_chainId, _assetId, _amount);
+        pendingInteropBalance[_chainId][_assetId] = pending - _amount;
+        chainBalance[_chainId][_assetId] += _amount;
+    }
+
+    // ---- Balance migration and genesis ----
+
+    /// @notice L1's confirmation that an asset's balance of `chainId` moved to Gateway: credits it and sets the
+    ///         asset migration number. Service transactions only.
+    function confirmMigrationOnGateway(MigrationConfirmationData calldata _data) external {
+        if (msg.sender != SERVICE_TRANSACTION_SENDER) revert Unauthorized(msg.sender);
+        if (!_data.isL1ToGateway) revert InvalidMigrationData();
+        if (_data.assetMigrationNumber <= assetMigrationNumber[_data.chainId][_data.assetId]) {
+            revert InvalidAssetMigrationNumber();
+        }
+        if (!isAssetRegistered[_data.assetId]) {
+            isAssetRegistered[_data.assetId] = true;
+            originToken[_data.assetId] = _data.originToken;
+            tokenOriginChainId[_data.assetId] = _data.tokenOriginChainId;
+            emit AssetRegistered(_data.assetId, _data.tokenOriginChainId, _data.originToken);
+        }
+        assetMigrationNumber[_data.chainId][_data.assetId] = _data.assetMigrationNumber;
+        chainBalance[_data.chainId][_data.assetId] += _data.amount;
+        emit MigrationConfirmed(_data.chainId, _data.assetId, _data.amount, _data.assetMigrationNumber);
+    }
+
+    /// @notice Sets the balance a chain holds at genesis (its base token). ComplexUpgrader only, once per pair.
+    function initializeChainBalance(uint256 _chainId, bytes32 _assetId, uint256 _amount) external onlyUpgrader {
+        if (assetMigrationNumber[_chainId][_assetId] != 0) revert InvalidAssetMigrationNumber();
+        assetMigrationNumber[_chainId][_assetId] = 1;
+        chainBalance[_chainId][_assetId] = _amount;
+        isAssetRegistered[_assetId] = true;
+    }
+
+    /// @notice Gateway registers tokens from the messages it processes only.
+    function registerNewTokenIfNeeded(bytes32, uint256) external pure {
+        revert RegisterNewTokenNotAllowed();
+    }
 }

@@ -8,3 +8,43 @@ interface IAssetTrackerDataEncoding {
     /// @notice Selector of the message the InteropHandler sends after each executed call (0x70353c28).
     function receiveInteropCallExecuted(InteropCallExecutedMessage calldata _data) external;
 }
+
+/// @dev Version of the token balance migration messages.
+bytes1 constant TOKEN_BALANCE_MIGRATION_DATA_VERSION = 0x01;
+
+/// @notice What L2AssetTracker.initiateL1ToGatewayMigrationOnL2 sends to L1 (through Gateway).
+struct L1ToGatewayTokenBalanceMigrationData {
+    bytes1 version;
+    address originToken;
+    uint256 chainId;
+    bytes32 assetId;
+    uint256 tokenOriginChainId;
+    uint256 chainMigrationNumber;
+    uint256 assetMigrationNumber;
+    uint256 totalWithdrawalsToL1;
+    uint256 totalSuccessfulDepositsFromL1;
+    uint256 totalPreV31TotalSupply;
+}
+
+/// @notice The confirmation L1 sends (as service transactions) to GWAssetTracker and to the chain's L2AssetTracker.
+struct MigrationConfirmationData {
+    uint256 chainId;
+    bytes32 assetId;
+    uint256 tokenOriginChainId;
+    address originToken;
+    uint256 amount;
+    uint256 assetMigrationNumber;
+    bool isL1ToGateway;
+}
+
+/// @title Selector sources for token balance migration messages and confirmations.
+interface ITokenBalanceMigration {
+    /// @notice The L2->L1 message of a migration (its selector is what GWAssetTracker accepts from 0x1000f).
+    function receiveL1ToGatewayMigrationOnL1(L1ToGatewayTokenBalanceMigrationData calldata _data) external;
+
+    /// @notice Service transaction to GWAssetTracker.
+    function confirmMigrationOnGateway(MigrationConfirmationData calldata _data) external;
+
+    /// @notice Service transaction to the chain's L2AssetTracker.
+    function confirmMigrationOnL2(MigrationConfirmationData calldata _data) external;
+}
