@@ -2,7 +2,26 @@
 pragma solidity ^0.8.28;
 
 import {IMessageRoot} from "../common/interfaces/ISystemContracts.sol";
-import {ChainIdAlreadyExists, ChainIdNotRegistered, EmptyAssetId, ZeroAddress, ZeroChainId} from "../common/Errors.sol";
+import {
+    ChainIdAlreadyExists,
+    ChainIdNotRegistered,
+    EmptyAssetId,
+    MsgValueMismatch,
+    ZeroAddress,
+    ZeroChainId
+} from "../common/Errors.sol";
+import {
+    BridgehubL2TransactionRequest,
+    ETH_TOKEN_ADDRESS,
+    IL1AssetRouterShared,
+    IL1Mailbox,
+    L2TransactionRequestDirect,
+    L2TransactionRequestTwoBridgesInner,
+    L2TransactionRequestTwoBridgesOuter,
+    SecondBridgeAddressTooLow,
+    TWO_BRIDGES_MAGIC_VALUE,
+    WrongMagicValue
+} from "./L1BridgeTypes.sol";
 
 /// @title L1Bridgehub: the L1 chain registry (settlement layer, base token, settlement contract per chain).
 /// @dev Owner-administered on this devnet; the getters match era-contracts' Bridgehub where the SDKs read them.
@@ -40,6 +59,9 @@ contract L1Bridgehub {
     event NewChain(uint256 indexed chainId, address chainTypeManager, address indexed zkChain);
     event SettlementLayerRegistered(uint256 indexed chainId, bool indexed isWhitelisted);
     event AddressesSet(address assetRouter, address messageRoot);
+
+    /// @dev Second bridges must live above the reserved built-in range.
+    address internal constant MAX_BUILT_IN_ADDRESS = address(0x2ffff);
 
     modifier onlyOwner() {
         require(msg.sender == owner, "Ownable: caller is not the owner");
@@ -109,5 +131,116 @@ contract L1Bridgehub {
     /// @notice Every registered chain id.
     function getAllZKChainChainIDs() external view returns (uint256[] memory) {
         return _chainIds;
+    }
+
+    // ---------------------------------------------------------------- deposits (L1 -> L2)
+
+    /// @notice The base cost of an L1->L2 transaction: `_gasPrice * _l2GasLimit` on this devnet (no pubdata
+    ///         charge). `mintValue` must cover it plus `l2Value`.
+    function l2TransactionBaseCost(
+        uint256 _chainId,
+        uint256 _gasPrice,
+        uint256 _l2GasLimit,
+        uint256 _l2GasPerPubdataByteLimit
+    ) public view returns (uint256) {
+        _zkChain(_chainId);
+        _l2GasPerPubdataByteLimit;
+        return _gasPrice * _l2GasLimit;
+    }
+
+    /// @notice Requests an L1->L2 transaction calling `l2Contract` directly. `mintValue` of the chain's base
+    ///         token is locked on L1 (ETH: `msg.value` must equal it; an ERC20: pulled with `transferFrom`, approve
+    ///         the L1 native token vault first) and minted on L2.
+    /// @return canonicalTxHash The hash the transaction has on L2.
+    function requestL2TransactionDirect(
+        L2TransactionRequestDirect calldata _request
+    ) external payable returns (bytes32 canonicalTxHash) {
+        address zkChain = _zkChain(_request.chainId);
+        _depositBaseToken(_request.chainId, _request.mintValue, msg.value);
+        canonicalTxHash = IL1Mailbox(zkChain).bridgehubRequestL2Transaction(
+            BridgehubL2TransactionRequest({
+                sender: msg.sender,
+                contractL2: _request.l2Contract,
+                mintValue: _request.mintValue,
+                l2Value: _request.l2Value,
+                l2Calldata: _request.l2Calldata,
+                l2GasLimit: _request.l2GasLimit,
+                l2GasPerPubdataByteLimit: _request.l2GasPerPubdataByteLimit,
+                factoryDeps: _request.factoryDeps,
+                refundRecipient: _request.refundRecipient
+            })
+        );
+    }
+
+    /// @notice Requests an L1->L2 transaction built by a second bridge (the L1AssetRouter for token deposits).
+    ///         `msg.value` must be `mintValue + secondBridgeValue` on an ETH-based chain, `secondBridgeValue` else.
+    /// @return canonicalTxHash The hash the transaction has on L2.
+    function requestL2TransactionTwoBridges(
+        L2TransactionRequestTwoBridgesOuter calldata _request
+    ) external payable returns (bytes32 canonicalTxHash) {
+        if (_request.secondBridgeAddress <= MAX_BUILT_IN_ADDRESS) {
+            revert SecondBridgeAddressTooLow(_request.secondBridgeAddress, MAX_BUILT_IN_ADDRESS);
+        }
+        address zkChain = _zkChain(_request.chainId);
+        uint256 baseTokenValue;
+        if (baseToken[_request.chainId] == ETH_TOKEN_ADDRESS) {
+            if (msg.value != _request.mintValue + _request.secondBridgeValue) {
+                revert MsgValueMismatch(_request.mintValue + _request.secondBridgeValue, msg.value);
+            }
+            baseTokenValue = _request.mintValue;
+        } else if (msg.value != _request.secondBridgeValue) {
+            revert MsgValueMismatch(_request.secondBridgeValue, msg.value);
+        }
+        _depositBaseToken(_request.chainId, _request.mintValue, baseTokenValue);
+
+        L2TransactionRequestTwoBridgesInner memory inner = IL1AssetRouterShared(_request.secondBridgeAddress)
+            .bridgehubDeposit{value: _request.secondBridgeValue}(
+            _request.chainId,
+            msg.sender,
+            _request.l2Value,
+            _request.secondBridgeCalldata
+        );
+        if (inner.magicValue != TWO_BRIDGES_MAGIC_VALUE) {
+            revert WrongMagicValue(uint256(TWO_BRIDGES_MAGIC_VALUE), uint256(inner.magicValue));
+        }
+        canonicalTxHash = IL1Mailbox(zkChain).bridgehubRequestL2Transaction(
+            BridgehubL2TransactionRequest({
+                sender: _request.secondBridgeAddress,
+                contractL2: inner.l2Contract,
+                mintValue: _request.mintValue,
+                l2Value: _request.l2Value,
+                l2Calldata: inner.l2Calldata,
+                l2GasLimit: _request.l2GasLimit,
+                l2GasPerPubdataByteLimit: _request.l2GasPerPubdataByteLimit,
+                factoryDeps: inner.factoryDeps,
+                refundRecipient: _request.refundRecipient
+            })
+        );
+        IL1AssetRouterShared(_request.secondBridgeAddress).bridgehubConfirmL2Transaction(
+            _request.chainId,
+            inner.txDataHash,
+            canonicalTxHash
+        );
+    }
+
+    function _zkChain(uint256 _chainId) internal view returns (address zkChain) {
+        zkChain = _zkChains[_chainId];
+        if (zkChain == address(0)) revert ChainIdNotRegistered(_chainId);
+    }
+
+    /// @dev Locks `_mintValue` of the chain's base token in the L1 vault (through the asset router).
+    function _depositBaseToken(uint256 _chainId, uint256 _mintValue, uint256 _ethValue) internal {
+        if (baseToken[_chainId] == ETH_TOKEN_ADDRESS) {
+            if (_ethValue != _mintValue) revert MsgValueMismatch(_mintValue, _ethValue);
+        } else if (_ethValue != 0) {
+            revert MsgValueMismatch(0, _ethValue);
+        }
+        if (_mintValue == 0) return;
+        IL1AssetRouterShared(assetRouter).bridgehubDepositBaseToken{value: _ethValue}(
+            _chainId,
+            baseTokenAssetId[_chainId],
+            msg.sender,
+            _mintValue
+        );
     }
 }

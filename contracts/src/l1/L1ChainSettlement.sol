@@ -7,9 +7,24 @@ import {MessageHashing} from "../common/MessageHashing.sol";
 import {L2Log} from "../common/Messaging.sol";
 import {L1Bridgehub} from "./L1Bridgehub.sol";
 import {
+    AddressAliasHelper,
+    BalanceChange,
+    BridgehubL2TransactionRequest,
+    IL1AssetRouterShared,
+    IL1AssetTrackerShared,
+    IL1Mailbox,
+    IL1NativeTokenVaultShared,
+    L2CanonicalTransaction,
+    MsgValueTooLow,
+    PRIORITY_OPERATION_L2_TX_TYPE
+} from "./L1BridgeTypes.sol";
+import {L2_INTEROP_CENTER_ADDR, SETTLEMENT_LAYER_RELAY_SENDER} from "../common/L2ContractAddresses.sol";
+import {
     InvalidBatchNumber,
     InvalidEmptyMultichainBatchRoot,
     NotSettlementLayer,
+    OnlyBridgehub,
+    OnlyChain,
     ReconstructionMismatch,
     Unauthorized,
     ZeroAddress,
@@ -20,7 +35,10 @@ import {
 /// @dev Rebuilds the batch's local logs root from its logs, checks the batch root, and appends it to the
 ///      L1MessageRoot. The aggregated root of an ordinary chain must be its empty multichain root; that of a
 ///      settlement layer (Gateway) is its shared-tree root, taken from the validator.
-contract L1ChainSettlement is IChainSettlement {
+/// @dev Also the chain's Mailbox: L1->L2 priority transactions requested through the Bridgehub are numbered, hashed
+///      canonically and announced with `NewPriorityRequest`; for a chain settling on Gateway the request is also
+///      forwarded to Gateway's Mailbox with the deposit's balance change (spec 7.3).
+contract L1ChainSettlement is IChainSettlement, IL1Mailbox {
     /// @notice The chain whose batches this contract executes.
     uint256 public immutable CHAIN_ID;
 
@@ -32,6 +50,24 @@ contract L1ChainSettlement is IChainSettlement {
 
     uint256 internal _totalBatchesExecuted;
     mapping(uint256 batchNumber => bytes32 chainBatchRoot) internal _l2LogsRootHashes;
+
+    /// @notice Gas limit of the free Gateway transaction that relays a deposit to a chain settling on Gateway.
+    uint256 public constant RELAY_TX_GAS_LIMIT = 8_000_000;
+
+    uint256 internal _totalPriorityTxs;
+    mapping(uint256 txId => bytes32 canonicalTxHash) internal _priorityTxHashes;
+
+    /// @notice New priority request event: a transaction the chain must execute.
+    event NewPriorityRequest(
+        uint256 txId,
+        bytes32 txHash,
+        uint64 expirationTimestamp,
+        L2CanonicalTransaction transaction,
+        bytes[] factoryDeps
+    );
+
+    /// @notice The priority request's id and hash, both indexed.
+    event NewPriorityRequestId(uint256 indexed txId, bytes32 indexed txHash);
 
     /// @notice Emitted per executed batch.
     event BlockExecution(uint256 indexed batchNumber, bytes32 indexed batchHash, bytes32 indexed commitment);
@@ -95,5 +131,164 @@ contract L1ChainSettlement is IChainSettlement {
     /// @notice Root of an executed batch.
     function l2LogsRootHash(uint256 _batchNumber) external view returns (bytes32) {
         return _l2LogsRootHashes[_batchNumber];
+    }
+
+    // ---------------------------------------------------------------- Mailbox
+
+    /// @notice Number of priority transactions requested so far (the next one gets this id).
+    function getTotalPriorityTxs() external view returns (uint256) {
+        return _totalPriorityTxs;
+    }
+
+    /// @notice Canonical hash of priority transaction `_txId` (zero if there is none).
+    function priorityTxHash(uint256 _txId) external view returns (bytes32) {
+        return _priorityTxHashes[_txId];
+    }
+
+    /// @notice Queues an L1->L2 transaction for this chain. Bridgehub only. A contract sender (not the transaction
+    ///         origin) is aliased; a zero refund recipient becomes the (aliased) sender.
+    /// @return canonicalTxHash keccak256(abi.encode(L2CanonicalTransaction)).
+    function bridgehubRequestL2Transaction(
+        BridgehubL2TransactionRequest calldata _request
+    ) external returns (bytes32 canonicalTxHash) {
+        if (msg.sender != address(BRIDGE_HUB)) revert OnlyBridgehub(msg.sender, address(BRIDGE_HUB));
+        uint256 baseCost = tx.gasprice * _request.l2GasLimit;
+        if (_request.mintValue < baseCost + _request.l2Value) {
+            revert MsgValueTooLow(baseCost + _request.l2Value, _request.mintValue);
+        }
+        address sender = _request.sender;
+        if (sender != tx.origin) sender = AddressAliasHelper.applyL1ToL2Alias(sender);
+        address refundRecipient = _actualRefundRecipient(_request.refundRecipient, _request.sender);
+        uint64 expirationTimestamp = uint64(block.timestamp);
+        L2CanonicalTransaction memory transaction = _canonicalTransaction(
+            sender,
+            _request.contractL2,
+            _request.l2GasLimit,
+            _request.l2GasPerPubdataByteLimit,
+            _request.l2Value,
+            _request.mintValue,
+            refundRecipient,
+            _request.l2Calldata,
+            _request.factoryDeps
+        );
+        canonicalTxHash = _enqueue(transaction, expirationTimestamp, _request.factoryDeps);
+
+        uint256 settlementLayer = BRIDGE_HUB.settlementLayer(CHAIN_ID);
+        if (settlementLayer != block.chainid) {
+            IL1Mailbox(BRIDGE_HUB.getZKChain(settlementLayer)).requestL2TransactionToGatewayMailboxWithBalanceChange(
+                CHAIN_ID,
+                canonicalTxHash,
+                expirationTimestamp,
+                _request.mintValue,
+                _request.sender == BRIDGE_HUB.assetRouter()
+            );
+        }
+    }
+
+    /// @notice Called by the Mailbox of a chain settling on this one (a Gateway): queues a free Gateway transaction
+    ///         from SETTLEMENT_LAYER_RELAY_SENDER to `InteropCenter.forwardTransactionOnGatewayWithBalanceChange`,
+    ///         carrying the deposit's balance change (taken from the L1AssetTracker when `_getBalanceChange`).
+    function requestL2TransactionToGatewayMailboxWithBalanceChange(
+        uint256 _chainId,
+        bytes32 _canonicalTxHash,
+        uint64 _expirationTimestamp,
+        uint256 _baseTokenAmount,
+        bool _getBalanceChange
+    ) external returns (bytes32 canonicalTxHash) {
+        address chainMailbox = BRIDGE_HUB.getZKChain(_chainId);
+        if (msg.sender != chainMailbox || BRIDGE_HUB.settlementLayer(_chainId) != CHAIN_ID) {
+            revert OnlyChain(msg.sender, chainMailbox);
+        }
+        if (!BRIDGE_HUB.whitelistedSettlementLayers(CHAIN_ID)) revert NotSettlementLayer();
+        BalanceChange memory change;
+        change.version = 0x01;
+        change.baseTokenAssetId = BRIDGE_HUB.baseTokenAssetId(_chainId);
+        change.baseTokenAmount = _baseTokenAmount;
+        if (_getBalanceChange) {
+            address vault = IL1AssetRouterShared(BRIDGE_HUB.assetRouter()).nativeTokenVault();
+            (bytes32 assetId, uint256 amount) = IL1AssetTrackerShared(
+                IL1NativeTokenVaultShared(vault).l1AssetTracker()
+            ).consumeBalanceChange(CHAIN_ID, _chainId);
+            change.assetId = assetId;
+            change.amount = amount;
+            if (assetId != bytes32(0)) {
+                change.originToken = IL1NativeTokenVaultShared(vault).tokenAddress(assetId);
+                change.tokenOriginChainId = IL1NativeTokenVaultShared(vault).originChainId(assetId);
+            }
+        }
+        bytes memory data = abi.encodeWithSignature(
+            "forwardTransactionOnGatewayWithBalanceChange(uint256,bytes32,uint64,(bytes1,address,bytes32,uint256,bytes32,uint256,uint256))",
+            _chainId,
+            _canonicalTxHash,
+            _expirationTimestamp,
+            change
+        );
+        L2CanonicalTransaction memory transaction = _canonicalTransaction(
+            SETTLEMENT_LAYER_RELAY_SENDER,
+            L2_INTEROP_CENTER_ADDR,
+            RELAY_TX_GAS_LIMIT,
+            800,
+            0,
+            0,
+            SETTLEMENT_LAYER_RELAY_SENDER,
+            data,
+            new bytes[](0)
+        );
+        canonicalTxHash = _enqueue(transaction, _expirationTimestamp, new bytes[](0));
+    }
+
+    function _canonicalTransaction(
+        address _sender,
+        address _to,
+        uint256 _gasLimit,
+        uint256 _gasPerPubdata,
+        uint256 _l2Value,
+        uint256 _mintValue,
+        address _refundRecipient,
+        bytes memory _data,
+        bytes[] memory _factoryDeps
+    ) internal view returns (L2CanonicalTransaction memory transaction) {
+        uint256[] memory depHashes = new uint256[](_factoryDeps.length);
+        for (uint256 i; i < _factoryDeps.length; ++i) {
+            depHashes[i] = uint256(keccak256(_factoryDeps[i]));
+        }
+        transaction = L2CanonicalTransaction({
+            txType: PRIORITY_OPERATION_L2_TX_TYPE,
+            from: uint256(uint160(_sender)),
+            to: uint256(uint160(_to)),
+            gasLimit: _gasLimit,
+            gasPerPubdataByteLimit: _gasPerPubdata,
+            maxFeePerGas: tx.gasprice,
+            maxPriorityFeePerGas: 0,
+            paymaster: 0,
+            nonce: _totalPriorityTxs,
+            value: _l2Value,
+            reserved: [_mintValue, uint256(uint160(_refundRecipient)), 0, 0],
+            data: _data,
+            signature: new bytes(0),
+            factoryDeps: depHashes,
+            paymasterInput: new bytes(0),
+            reservedDynamic: new bytes(0)
+        });
+    }
+
+    function _enqueue(
+        L2CanonicalTransaction memory _transaction,
+        uint64 _expirationTimestamp,
+        bytes[] memory _factoryDeps
+    ) internal returns (bytes32 canonicalTxHash) {
+        uint256 txId = _totalPriorityTxs;
+        canonicalTxHash = keccak256(abi.encode(_transaction));
+        _priorityTxHashes[txId] = canonicalTxHash;
+        _totalPriorityTxs = txId + 1;
+        emit NewPriorityRequest(txId, canonicalTxHash, _expirationTimestamp, _transaction, _factoryDeps);
+        emit NewPriorityRequestId(txId, canonicalTxHash);
+    }
+
+    /// @dev A zero recipient means the sender; a contract recipient is reached through its alias.
+    function _actualRefundRecipient(address _refundRecipient, address _sender) internal view returns (address) {
+        address recipient = _refundRecipient == address(0) ? _sender : _refundRecipient;
+        if (recipient.code.length > 0) return AddressAliasHelper.applyL1ToL2Alias(recipient);
+        return recipient;
     }
 }
