@@ -36,6 +36,8 @@ from eth_utils.crypto import keccak
 
 from zkconnect.abi_errors import describe_revert
 from zkconnect.accounts import DevAccount
+from zkconnect.artifacts import Artifact
+from zkconnect.artifacts import load as load_artifact
 from zkconnect.batches import L1_MESSAGE_SENT_TOPIC
 from zkconnect.chain import Chain, Log, Receipt
 from zkconnect.compiler import CompiledContract, compile_sources
@@ -235,13 +237,19 @@ class ChainHandle:
 
     def deploy(
         self,
-        contract: CompiledContract,
+        contract: CompiledContract | Artifact | str,
         *args: Any,
         sender: DevAccount | None = None,
         value: int = 0,
         salt: bytes | int | None = None,
     ) -> Contract:
-        """Deploy a compiled contract with constructor ``args``; with ``salt`` through CREATE2."""
+        """Deploy a contract with constructor ``args``; with ``salt`` through CREATE2.
+
+        ``contract`` is compiler output, an artifact, or the name of a contract zkconnect ships
+        (``"RecordingRecipient"``).
+        """
+        if isinstance(contract, str):
+            contract = load_artifact(contract)
         init = contract.bytecode + _constructor_args(contract.abi, args)
         if not contract.bytecode:
             raise ZkConnectError(f"{contract.name} has no bytecode (an interface or abstract contract?)")
@@ -251,7 +259,7 @@ class ChainHandle:
             address = receipt.contract_address
         else:
             address = self._create2(init, salt, sender, value)
-        return Contract(self, address, contract.abi, contract.name)
+        return Contract(self, address, list(contract.abi), contract.name)
 
     def _create2(self, init: bytes, salt: bytes | int, sender: DevAccount | None, value: int) -> bytes:
         salt32 = salt.to_bytes(32, "big") if isinstance(salt, int) else bytes(salt).rjust(32, b"\0")
@@ -266,10 +274,12 @@ class ChainHandle:
         self.send(CREATE2_FACTORY, salt32 + init, sender=sender, value=value)
         return expected
 
-    def at(self, address: bytes | str, abi: Sequence[dict[str, Any]] | CompiledContract, name: str = "") -> Contract:
+    def at(
+        self, address: bytes | str, abi: Sequence[dict[str, Any]] | CompiledContract | Artifact, name: str = ""
+    ) -> Contract:
         """A handle on a contract already deployed at ``address``."""
-        if isinstance(abi, CompiledContract):
-            return Contract(self, _address(address), abi.abi, name or abi.name)
+        if isinstance(abi, CompiledContract | Artifact):
+            return Contract(self, _address(address), list(abi.abi), name or abi.name)
         return Contract(self, _address(address), list(abi), name)
 
     def logs(
