@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from zkconnect.cli import cli
+
+INTEROP_CENTER = "0x000000000000000000000000000000000001000d"
 
 
 def test_up_refuses_bad_config_with_file_key_and_value(tmp_path):
@@ -79,3 +86,101 @@ def test_up_prints_every_chain_and_stops_cleanly_on_signal(tmp_path, sig):
     described = json.loads(out_file.read_text())
     assert [c["chainId"] for c in described["chains"]] == [31337, 506, 6565, 6566]
     assert described["relay"] == "auto"
+
+
+# ---------------------------------------------------------------------------- status / msgs / trace
+
+
+def test_commands_say_what_to_do_when_no_devnet_is_running():
+    for args in (["status"], ["msgs"], ["trace", "0x" + "00" * 32]):
+        result = CliRunner().invoke(cli, [*args, "--rpc-url", "http://127.0.0.1:9"])
+        assert result.exit_code == 1, result.output
+        assert "cannot reach a devnet at http://127.0.0.1:9" in result.output
+        assert "zkdev up" in result.output
+
+
+def _rpc(url: str, method: str, *params: object) -> Any:
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        answer = json.loads(response.read())
+    assert "error" not in answer, answer
+    return answer["result"]
+
+
+def test_up_streams_crosschain_events_and_status_msgs_trace_read_them(tmp_path):
+    from zkconnect.artifacts import load
+    from zkconnect.messages import InteropCallStarter, format_evm_v1, send_bundle_calldata
+
+    out_file = tmp_path / "devnet.json"
+    proc = _start(tmp_path, "--port-base", "0", "--config-out", str(out_file), "--log-dir", "logs")
+    lines: queue.Queue[str] = queue.Queue()
+    try:
+        _read_until_ready(proc)
+        assert proc.stdout is not None
+        stdout = proc.stdout
+        threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+        description = json.loads(out_file.read_text())
+        urls = {c["name"]: c["rpcUrl"] for c in description["chains"]}
+        assert description["relay"] == "auto"
+        assert description["systemContracts"]["l2"]["InteropCenter"] == "0x000000000000000000000000000000000001000d"
+        alice = description["accounts"][0]["address"]
+
+        def deploy(name: str) -> str:
+            tx = _rpc(urls["zk-b"], "eth_sendTransaction", {"from": alice, "data": "0x" + load(name).bytecode.hex()})
+            return str(_rpc(urls["zk-b"], "eth_getTransactionReceipt", tx)["contractAddress"])
+
+        def send(to: str) -> str:
+            starter = InteropCallStarter(to=format_evm_v1(None, bytes.fromhex(to[2:])), data=b"hi")
+            data = "0x" + send_bundle_calldata(6566, [starter]).hex()
+            fee = hex(description["interopFeeWei"])
+            tx = _rpc(
+                urls["zk-a"], "eth_sendTransaction", {"from": alice, "to": INTEROP_CENTER, "data": data, "value": fee}
+            )
+            return str(tx)
+
+        good = send(deploy("RecordingRecipient"))
+        bad = send(deploy("RevertingRecipient"))
+        (good_entry,) = _rpc(urls["zk-a"], "zkdev_getMessagesByTx", good)
+        (bad_entry,) = _rpc(urls["zk-a"], "zkdev_getMessagesByTx", bad)
+        assert (good_entry["stage"], bad_entry["stage"]) == ("executed", "failed")
+
+        streamed = []
+        deadline = time.monotonic() + 30
+        while not any("FAILED" in line for line in streamed) and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                streamed.append(lines.get(timeout=1))
+        short = good_entry["id"][:8]
+        mine = [line for line in streamed if f"bundle {short}" in line]
+        stages = [s for s in ("SENT", "SEALED", "SETTLED", "EXECUTED") if any(f"zk-a -> zk-b {s}:" in m for m in mine)]
+        assert stages == ["SENT", "SEALED", "SETTLED", "EXECUTED"], "".join(streamed)
+        failed = next(line for line in streamed if "FAILED" in line)
+        assert bad_entry["id"][:8] in failed and bad_entry["reason"] in failed
+
+        runner = CliRunner()
+        status = runner.invoke(cli, ["status", "--rpc-url", urls["l1"]])
+        assert status.exit_code == 0, status.output
+        assert "zk-a" in status.output and "relay: auto" in status.output and "executed: 1" in status.output
+        assert "failed: 1" in status.output
+        msgs = runner.invoke(cli, ["msgs", "--rpc-url", urls["zk-b"]], env={"COLUMNS": "400"})
+        assert msgs.exit_code == 0, msgs.output
+        assert good_entry["id"] in msgs.output and bad_entry["id"] in msgs.output and "zk-a -> zk-b" in msgs.output
+        only_failed = runner.invoke(cli, ["msgs", "--rpc-url", urls["zk-b"], "--stage", "failed", "--json"])
+        assert [e["id"] for e in json.loads(only_failed.output)] == [bad_entry["id"]]
+        trace = runner.invoke(cli, ["trace", good, "--rpc-url", urls["zk-a"]])
+        assert trace.exit_code == 0, trace.output
+        for text in (good_entry["id"], "sealed", "settled", "executed", good_entry["destinationTx"]):
+            assert text in trace.output
+        missing = runner.invoke(cli, ["trace", "0x" + "ab" * 32, "--rpc-url", urls["zk-a"]])
+        assert missing.exit_code == 1 and "no crosschain message or bundle matches" in missing.output
+        malformed = runner.invoke(cli, ["trace", "0x12", "--rpc-url", urls["zk-a"]])
+        assert malformed.exit_code == 1 and "zkdev_trace failed" in malformed.output
+
+        log_a = (tmp_path / "logs" / "zk-a.log").read_text()
+        log_b = (tmp_path / "logs" / "zk-b.log").read_text()
+        assert good[2:] in log_a and "EXECUTED" in log_a
+        assert good_entry["destinationTx"][2:] in log_b and "reverted" in log_b
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+    assert proc.returncode == 0
