@@ -25,6 +25,9 @@ ALICE = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 EMITTER_INIT = "0x6011600c60003960116000f3602a60006000a1600760005260206000f3"
 REVERTER = "0x63deadbeef60e01b60005260046000fd"
+MESSENGER = "0x0000000000000000000000000000000000008008"
+ROOT_STORAGE = "0x0000000000000000000000000000000000010008"
+VERIFIER = "0x0000000000000000000000000000000000010009"
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +140,49 @@ def test_web3py_http_and_websocket_subscription(urls):
 
     number = asyncio.run(asyncio.wait_for(heads(), 20))
     assert number == w3.eth.block_number
+
+
+def test_cast_alone_proves_a_crosschain_message(urls):
+    """Send on zk-a, fetch the proof with zks_getL2ToL1LogProof, verify it on zk-b: only cast talks to the devnet."""
+    src, dst = urls["zk-a"], urls["zk-b"]
+    payload = "0x" + b"hello from cast".hex()
+    sent = json.loads(
+        cast("send", "--private-key", KEY, MESSENGER, "sendToL1(bytes)", payload, "--rpc-url", src, "--json")
+    )
+    tx = sent["transactionHash"]
+    receipt = json.loads(cast("receipt", tx, "--rpc-url", src, "--json"))
+    (log,) = receipt["l2ToL1Logs"]
+    assert log["sender"] == MESSENGER and log["key"][-40:] == ALICE[2:].lower()
+    # Auto relay: the batch is executed on Gateway and the root imported by the time the send returns.
+    finalized = json.loads(cast("rpc", "eth_getBlockByNumber", "finalized", "false", "--rpc-url", src))
+    assert int(finalized["number"], 16) >= int(receipt["blockNumber"], 16)
+    proof = json.loads(cast("rpc", "zks_getL2ToL1LogProof", tx, "0", "messageRoot", "--rpc-url", src))
+    gw_id = cast("chain-id", "--rpc-url", urls["gateway"])
+    root = cast(
+        "call",
+        ROOT_STORAGE,
+        "interopRoots(uint256,uint256)(bytes32)",
+        gw_id,
+        str(proof["gatewayBlockNumber"]),
+        "--rpc-url",
+        dst,
+    )
+    assert root == proof["root"]
+    signature = "proveL2MessageInclusionShared(uint256,uint256,uint256,(uint16,address,bytes),bytes32[])(bool)"
+    sender = "0x" + log["key"][-40:]
+    index = int(receipt["l1BatchTxIndex"], 16)
+
+    def verify(message: str, chain_id: str = "6565") -> str:
+        args = [str(proof["batchNumber"]), str(proof["id"]), f"({index},{sender},{message})"]
+        return cast(
+            "call", VERIFIER, signature, chain_id, *args, "[" + ",".join(proof["proof"]) + "]", "--rpc-url", dst
+        )
+
+    assert verify(payload) == "true"
+    assert verify("0x" + b"forged".hex()) != "true"
+    assert verify(payload, chain_id="6566") != "true"
+    details = json.loads(cast("rpc", "zks_getTransactionDetails", tx, "--rpc-url", src))
+    batch = json.loads(cast("rpc", "zks_getL1BatchDetails", str(proof["batchNumber"]), "--rpc-url", src))
+    assert details["status"] == "verified" and details["ethExecuteTxHash"] == batch["executeTxHash"]
+    gw_receipt = json.loads(cast("receipt", batch["executeTxHash"], "--rpc-url", urls["gateway"], "--json"))
+    assert int(gw_receipt["blockNumber"], 16) == proof["gatewayBlockNumber"]
