@@ -23,6 +23,7 @@ from zkconnect.chain import Chain, GenesisAccount
 from zkconnect.clock import Clock
 from zkconnect.config import ChainConfig, DevnetConfig
 from zkconnect.errors import ConfigError
+from zkconnect.l1_bridge import L1Bridge, base_token_l1_address, connect_l2_asset_routers, install_l1_bridge
 from zkconnect.system_contracts import (
     ETH_TOKEN_ADDRESS,
     GatewayContracts,
@@ -59,7 +60,7 @@ def base_token_address(config: DevnetConfig, chain: ChainConfig) -> bytes:
     """The L1 address standing for a chain's base token (``0x…01`` for ETH)."""
     if chain.base_token == "ETH":
         return ETH_TOKEN_ADDRESS
-    return keccak(b"zkconnect:base-token:" + chain.base_token.encode())[12:]
+    return base_token_l1_address(chain.base_token)
 
 
 def _base_asset(config: DevnetConfig, chain: ChainConfig) -> bytes:
@@ -77,6 +78,7 @@ class DevnetContracts:
     l2: Mapping[int, L2SystemContracts]
     validator: bytes
     relayer: DevAccount
+    l1_bridge: L1Bridge | None = None
 
     def base_token_asset_id(self, chain_id: int) -> bytes:
         """The base-token asset id of an L2 (ZK chain or Gateway)."""
@@ -196,11 +198,20 @@ def _build(key: _Key) -> Genesis:
             )
         )
     l1_contracts = install_l1_contracts(chains[l1.name], chains=registered)
+    l1_bridge = install_l1_bridge(
+        chains[l1.name],
+        l1_contracts,
+        base_token_symbols=[c.base_token for c in configs],
+        funded=[a.address for a in dev_accounts(key.mnemonic, key.accounts)],
+    )
+    connect_l2_asset_routers([chains[c.name] for c in configs if c.role != "l1"], l1_bridge.asset_router)
 
     states: dict[str, tuple[bytes, Mapping[bytes, bytes]]] = {}
     for name, chain in chains.items():
         root, entries = chain.export_state()
         # content-addressed entries only (trie nodes, code): never the scratch chain's head pointers
         states[name] = (root, {k: v for k, v in entries.items() if len(k) == 32 and keccak(v) == k})
-    contracts = DevnetContracts(l1=l1_contracts, gateway=gateway_contracts, l2=l2, validator=VALIDATOR, relayer=relayer)
+    contracts = DevnetContracts(
+        l1=l1_contracts, gateway=gateway_contracts, l2=l2, validator=VALIDATOR, relayer=relayer, l1_bridge=l1_bridge
+    )
     return Genesis(states=states, contracts=contracts)

@@ -16,7 +16,7 @@ import {
 } from "./L1BridgeTypes.sol";
 import {IMessageVerification} from "../common/interfaces/ISystemContracts.sol";
 import {L2Log, L2Message} from "../common/Messaging.sol";
-import {L2_ASSET_ROUTER_ADDR, L2_BOOTLOADER_ADDRESS} from "../common/L2ContractAddresses.sol";
+import {L2_ASSET_ROUTER_ADDR, L2_BASE_TOKEN_ADDR, L2_BOOTLOADER_ADDRESS} from "../common/L2ContractAddresses.sol";
 import {InvalidMessage, InvalidSelector, Unauthorized, ZeroAddress} from "../common/Errors.sol";
 
 /// @title L1Nullifier: proves withdrawals and failed deposits against the L1MessageRoot and finalizes each once.
@@ -94,7 +94,9 @@ contract L1Nullifier {
         if (isWithdrawalFinalized[_params.chainId][_params.l2BatchNumber][_params.l2MessageIndex]) {
             revert WithdrawalAlreadyFinalized();
         }
-        if (_params.l2Sender != L2_ASSET_ROUTER_ADDR) revert WrongL2Sender(_params.l2Sender);
+        if (_params.l2Sender != L2_ASSET_ROUTER_ADDR && _params.l2Sender != L2_BASE_TOKEN_ADDR) {
+            revert WrongL2Sender(_params.l2Sender);
+        }
         bool proven = IMessageVerification(BRIDGE_HUB.messageRoot()).proveL2MessageInclusionShared(
             _params.chainId,
             _params.l2BatchNumber,
@@ -107,7 +109,13 @@ contract L1Nullifier {
             _params.merkleProof
         );
         if (!proven) revert InvalidProof();
-        (bytes32 assetId, bytes calldata transferData) = _parseWithdrawalMessage(_params.chainId, _params.message);
+        bytes32 assetId;
+        bytes memory transferData;
+        if (_params.l2Sender == L2_BASE_TOKEN_ADDR) {
+            (assetId, transferData) = _parseBaseTokenWithdrawal(_params.chainId, _params.message);
+        } else {
+            (assetId, transferData) = _parseWithdrawalMessage(_params.chainId, _params.message);
+        }
         isWithdrawalFinalized[_params.chainId][_params.l2BatchNumber][_params.l2MessageIndex] = true;
         IL1AssetRouterShared(l1AssetRouter).finalizeDeposit(_params.chainId, assetId, transferData);
         emit WithdrawalFinalizedSharedBridge(_params.chainId, _params.l2BatchNumber, _params.l2MessageIndex, assetId);
@@ -150,11 +158,28 @@ contract L1Nullifier {
         emit ClaimedFailedDepositSharedBridge(_chainId, _depositSender, _assetId, _l2TxHash);
     }
 
+    /// @dev A base-token withdrawal from L2BaseToken (0x800a): finalizeEthWithdrawal.selector ‖ address l1Receiver ‖
+    ///      uint256 amount; given out as the chain's base-token asset.
+    function _parseBaseTokenWithdrawal(
+        uint256 _chainId,
+        bytes calldata _message
+    ) internal view returns (bytes32 assetId, bytes memory transferData) {
+        if (_message.length != 56) revert L2WithdrawalMessageWrongLength(_message.length);
+        bytes4 selector = bytes4(_message[:4]);
+        if (selector != bytes4(keccak256("finalizeEthWithdrawal(uint256,uint256,uint16,bytes,bytes32[])"))) {
+            revert InvalidSelector(selector);
+        }
+        address receiver = address(bytes20(_message[4:24]));
+        uint256 amount = uint256(bytes32(_message[24:56]));
+        assetId = BRIDGE_HUB.baseTokenAssetId(_chainId);
+        transferData = abi.encode(address(0), receiver, BRIDGE_HUB.baseToken(_chainId), amount, bytes(""));
+    }
+
     /// @dev finalizeDeposit.selector ‖ uint256 srcChainId ‖ bytes32 assetId ‖ transferData.
     function _parseWithdrawalMessage(
         uint256 _chainId,
         bytes calldata _message
-    ) internal pure returns (bytes32 assetId, bytes calldata transferData) {
+    ) internal pure returns (bytes32 assetId, bytes memory transferData) {
         if (_message.length < 68) revert L2WithdrawalMessageWrongLength(_message.length);
         bytes4 selector = bytes4(_message[:4]);
         if (selector != bytes4(keccak256("finalizeDeposit(uint256,bytes32,bytes)"))) revert InvalidSelector(selector);
