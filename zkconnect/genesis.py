@@ -19,6 +19,7 @@ from eth_keys.datatypes import PrivateKey
 from eth_utils.crypto import keccak
 
 from zkconnect.accounts import DevAccount, dev_accounts
+from zkconnect.asset_contracts import install_asset_contracts, install_gateway_asset_balances
 from zkconnect.chain import Chain, GenesisAccount
 from zkconnect.clock import Clock
 from zkconnect.config import ChainConfig, DevnetConfig
@@ -175,6 +176,15 @@ def _build(key: _Key) -> Genesis:
             interop_fee=key.interop_fee,
         )
         l2[gateway.chain_id] = gateway_contracts.system
+    # Asset contracts (router, vault, L2 tracker) on every L2; Gateway's tracker learns each chain's base-token supply.
+    for c in (*zk, *([gateway] if gateway else [])):
+        install_asset_contracts(chains[c.name], l1_chain_id=l1.chain_id, base_token_asset_id=_base_asset(fake, c))
+    if gateway is not None:
+        supply = sum(a.balance for a in alloc.values())
+        install_gateway_asset_balances(
+            chains[gateway.name],
+            [(c.chain_id, _base_asset(fake, c), supply) for c in zk if c.settlement == gateway.name],
+        )
     registered = []
     if gateway is not None:
         registered.append(

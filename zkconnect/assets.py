@@ -1,0 +1,458 @@
+"""Crosschain assets on a :class:`~zkconnect.devnet.Devnet`: plain functions a test calls.
+
+An ERC-20 native to one ZK chain is registered in that chain's L2NativeTokenVault, its balance
+migrated to Gateway, then sent to another ZK chain as an interop bundle whose one call is an
+``indirectCall`` to the L2AssetRouter; on the destination the router's ``finalizeDeposit`` mints
+the BridgedStandardERC20 copy at its predicted CREATE2 address. In ``auto`` relay mode the
+relayer settles, imports roots and executes the bundle before :func:`transfer` returns; in
+``manual`` mode call ``devnet.relay()``.
+
+>>> from zkconnect import Devnet
+>>> from zkconnect.assets import deploy_test_token, register_token, migrate_token_balance, transfer
+>>> devnet = Devnet()
+>>> alice = devnet.accounts[0]
+>>> token = deploy_test_token(devnet, "zk-a", alice, mint=10**21)
+>>> asset = register_token(devnet, "zk-a", token, alice)
+>>> _ = migrate_token_balance(devnet, "zk-a", asset)
+>>> sent = transfer(devnet, "zk-a", "zk-b", token, 10**18, alice, alice.address)
+>>> bridged = predict_bridged_token(devnet, "zk-a", token, "zk-b")
+>>> token_balance(devnet, "zk-b", bridged, alice.address) == 10**18
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from eth_abi.abi import decode, encode
+from eth_utils.crypto import keccak
+
+from zkconnect.abi_errors import describe_revert
+from zkconnect.accounts import DevAccount
+from zkconnect.artifacts import load
+from zkconnect.asset_contracts import BRIDGED_TOKEN_BEACON
+from zkconnect.chain import Chain, Receipt
+from zkconnect.errors import InteropError, ZkConnectError
+from zkconnect.messages import (
+    InteropCallStarter,
+    NtvBurnData,
+    format_evm_v1,
+    indirect_call,
+    second_bridge_data,
+    send_bundle_calldata,
+)
+from zkconnect.system_contracts import (
+    GW_ASSET_TRACKER,
+    INTEROP_CENTER,
+    L2_ASSET_ROUTER,
+    L2_ASSET_TRACKER,
+    L2_NATIVE_TOKEN_VAULT,
+    SERVICE_TRANSACTION_SENDER,
+    ntv_asset_id,
+)
+
+if TYPE_CHECKING:
+    from zkconnect.devnet import Devnet
+
+__all__ = [
+    "MAX_TOKEN_BALANCE",
+    "AssetError",
+    "Migration",
+    "Transfer",
+    "asset_id",
+    "chain_balance",
+    "confirm_migration",
+    "deploy_test_token",
+    "initiate_migration",
+    "migrate_token_balance",
+    "pending_interop_balance",
+    "predict_bridged_token",
+    "register_token",
+    "token_address",
+    "token_balance",
+    "token_migrated",
+    "transfer",
+]
+
+MAX_TOKEN_BALANCE = 2**256 - 1
+"""The balance a token's origin chain starts with in the trackers."""
+
+ChainRef = str | int
+Sender = DevAccount | bytes
+
+_MIGRATION_DATA = "(bytes1,address,uint256,bytes32,uint256,uint256,uint256,uint256,uint256,uint256)"
+_CONFIRMATION_DATA = "(uint256,bytes32,uint256,address,uint256,uint256,bool)"
+_L1_MESSAGE_SENT = keccak(b"L1MessageSent(address,bytes32,bytes)")
+_BUNDLE_SENT = keccak(
+    b"InteropBundleSent(bytes32,bytes32,(bytes1,uint256,uint256,bytes32,bytes32,(bytes1,bool,address,address,uint256,bytes)[],(bytes,bytes,bool)))"
+)
+
+
+class AssetError(ZkConnectError):
+    """An asset operation reverted; the message names the contract error and what to do."""
+
+    def __init__(self, message: str, *, receipt: Receipt | None = None) -> None:
+        super().__init__(message)
+        self.receipt = receipt
+
+    @property
+    def revert_data(self) -> bytes:
+        """The exact revert bytes of the failed transaction (empty if there was none)."""
+        return self.receipt.output if self.receipt is not None else b""
+
+
+def _sel(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+def _key(sender: Sender) -> bytes:
+    return sender.private_key if isinstance(sender, DevAccount) else bytes(sender)
+
+
+def _send(chain: Chain, sender: Sender, to: bytes, data: bytes, what: str, *, value: int = 0) -> Receipt:
+    receipt = chain.transact(_key(sender), to, data, value=value)
+    if not receipt.ok:
+        reason = describe_revert(receipt.output)
+        hint = _HINTS.get(reason.split("(", 1)[0], "")
+        raise AssetError(f"{what} on chain {chain.chain_id} reverted: {reason}{hint}", receipt=receipt)
+    return receipt
+
+
+_HINTS = {
+    "TokenBalanceNotMigratedToGateway": (
+        ". The token's balance is not migrated to Gateway yet: call migrate_token_balance(devnet, chain, asset_id) first"
+    ),
+    "TokensWithFeesNotSupported": ". Fee-on-transfer tokens cannot be bridged by the native token vault",
+    "TokenNotSupported": ". The native token vault bridges ERC-20s only; give an NFT its own asset handler",
+    "InsufficientBalance": ". The sender holds less than the amount",
+    "DestinationChainNotRegistered": ". The destination must be a ZK chain of this devnet settling on Gateway",
+}
+
+
+def _call(chain: Chain, to: bytes, signature: str, types: list[str], args: list[object], out: list[str]) -> tuple:  # type: ignore[type-arg]
+    data = _sel(signature) + (encode(types, args) if types else b"")
+    return decode(out, chain.call(to, data))
+
+
+# ---------------------------------------------------------------------- identifiers and reads
+
+
+def asset_id(origin_chain_id: int, token: bytes) -> bytes:
+    """``keccak256(abi.encode(originChainId, 0x…010004, token))``: the asset id of a vault token."""
+    return ntv_asset_id(origin_chain_id, bytes(token))
+
+
+def predict_bridged_token(devnet: Devnet, origin_chain: ChainRef, token: bytes, on_chain: ChainRef) -> bytes:
+    """Where the BridgedStandardERC20 copy of ``token`` (native to ``origin_chain``) lives on ``on_chain``.
+
+    CREATE2 by the vault (``0x10004``) with salt ``keccak256(abi.encode(originChainId, token))``
+    (the token address itself, left-padded, for L1 tokens) and the BeaconProxy creation code with
+    ``abi.encode(beacon, "")``. Computed here, independently of the contract.
+    """
+    origin_id = devnet[origin_chain].chain_id
+    devnet[on_chain]  # noqa: B018 - validates the chain name
+    if origin_id == devnet.l1.chain_id:
+        salt = bytes(12) + bytes(token)
+    else:
+        salt = keccak(encode(["uint256", "address"], [origin_id, bytes(token)]))
+    init_code = load("BeaconProxy").bytecode + encode(["address", "bytes"], [BRIDGED_TOKEN_BEACON, b""])
+    return keccak(b"\xff" + L2_NATIVE_TOKEN_VAULT + salt + keccak(init_code))[12:]
+
+
+def token_address(devnet: Devnet, chain: ChainRef, asset: bytes) -> bytes:
+    """The token of ``asset`` on ``chain`` (zero if the vault does not know it yet)."""
+    (address,) = _call(devnet[chain], L2_NATIVE_TOKEN_VAULT, "tokenAddress(bytes32)", ["bytes32"], [asset], ["address"])
+    return bytes.fromhex(address[2:])
+
+
+def token_balance(devnet: Devnet, chain: ChainRef, token: bytes, holder: bytes) -> int:
+    """``token.balanceOf(holder)`` on ``chain`` (0 if the token is not deployed there)."""
+    target = devnet[chain]
+    if not target.code(token):
+        return 0
+    (balance,) = _call(target, token, "balanceOf(address)", ["address"], [holder], ["uint256"])
+    return int(balance)
+
+
+def chain_balance(
+    devnet: Devnet, chain: ChainRef, asset: bytes, *, tracker: Literal["gateway", "l2"] = "gateway"
+) -> int:
+    """``chainBalance[chain][asset]`` in Gateway's GWAssetTracker (default) or in the chain's own L2AssetTracker.
+
+    Gateway: what ``chain`` may still send of ``asset`` (its supply there, MAX on its origin after
+    migration). L2: kept only for tokens native to the chain (MAX minus what is outside).
+    """
+    chain_id = devnet[chain].chain_id
+    where = devnet.gateway if tracker == "gateway" else devnet[chain]
+    address = GW_ASSET_TRACKER if tracker == "gateway" else L2_ASSET_TRACKER
+    (value,) = _call(
+        where, address, "chainBalance(uint256,bytes32)", ["uint256", "bytes32"], [chain_id, asset], ["uint256"]
+    )
+    return int(value)
+
+
+def pending_interop_balance(devnet: Devnet, chain: ChainRef, asset: bytes) -> int:
+    """Gateway's ``pendingInteropBalance[chain][asset]``: sent to ``chain``, not yet reported executed there."""
+    chain_id = devnet[chain].chain_id
+    (value,) = _call(
+        devnet.gateway,
+        GW_ASSET_TRACKER,
+        "pendingInteropBalance(uint256,bytes32)",
+        ["uint256", "bytes32"],
+        [chain_id, asset],
+        ["uint256"],
+    )
+    return int(value)
+
+
+def token_migrated(devnet: Devnet, chain: ChainRef, asset: bytes) -> bool:
+    """Whether ``chain`` may send ``asset`` out (its balance is migrated to Gateway)."""
+    target = devnet[chain]
+    (value,) = _call(
+        target,
+        L2_ASSET_TRACKER,
+        "tokenMigrated(uint256,bytes32)",
+        ["uint256", "bytes32"],
+        [target.chain_id, asset],
+        ["bool"],
+    )
+    return bool(value)
+
+
+# ---------------------------------------------------------------------- tokens
+
+
+def deploy_test_token(
+    devnet: Devnet,
+    chain: ChainRef,
+    deployer: Sender,
+    *,
+    name: str = "Test Token",
+    symbol: str = "TEST",
+    decimals: int = 18,
+    mint: int = 0,
+    mint_to: bytes | None = None,
+) -> bytes:
+    """Deploy the sample ``TestERC20`` (anyone can mint) on ``chain``; optionally mint to ``mint_to`` (the deployer)."""
+    target = devnet[chain]
+    code = load("TestERC20").bytecode + encode(["string", "string", "uint8"], [name, symbol, decimals])
+    token = target.deploy(_key(deployer), code)
+    if mint:
+        holder = mint_to if mint_to is not None else _address(deployer)
+        _send(
+            target,
+            deployer,
+            token,
+            _sel("mint(address,uint256)") + encode(["address", "uint256"], [holder, mint]),
+            "mint",
+        )
+    return token
+
+
+def _address(sender: Sender) -> bytes:
+    if isinstance(sender, DevAccount):
+        return sender.address
+    from eth_keys.datatypes import PrivateKey
+
+    return PrivateKey(bytes(sender)).public_key.to_canonical_address()
+
+
+def register_token(devnet: Devnet, chain: ChainRef, token: bytes, sender: Sender) -> bytes:
+    """Register ``token`` (native to ``chain``) in its vault with ``ensureTokenIsRegistered``; returns its asset id."""
+    target = devnet[chain]
+    _send(
+        target,
+        sender,
+        L2_NATIVE_TOKEN_VAULT,
+        _sel("ensureTokenIsRegistered(address)") + encode(["address"], [token]),
+        "ensureTokenIsRegistered",
+    )
+    (found,) = _call(target, L2_NATIVE_TOKEN_VAULT, "assetId(address)", ["address"], [token], ["bytes32"])
+    return bytes(found)
+
+
+# ---------------------------------------------------------------------- migration
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A token balance migration of ``asset_id`` of ``chain_id`` to Gateway.
+
+    ``message`` is the L2->L1 ``receiveL1ToGatewayMigrationOnL1(L1ToGatewayTokenBalanceMigrationData)``
+    message the chain sent; ``amount`` what Gateway credited; ``confirmed`` whether both service
+    confirmations (Gateway and the chain) ran.
+    """
+
+    chain_id: int
+    asset_id: bytes
+    initiate_tx: bytes | None
+    message: bytes | None
+    amount: int
+    confirmed: bool
+
+
+def initiate_migration(devnet: Devnet, chain: ChainRef, asset: bytes, sender: Sender | None = None) -> Migration:
+    """Step 1 on the chain: ``L2AssetTracker.initiateL1ToGatewayMigrationOnL2(asset)`` (permissionless).
+
+    Returns the migration with the message sent (none if the asset was already migrated).
+    """
+    target = devnet[chain]
+    who: Sender = sender if sender is not None else devnet.contracts.relayer
+    receipt = _send(
+        target,
+        who,
+        L2_ASSET_TRACKER,
+        _sel("initiateL1ToGatewayMigrationOnL2(bytes32)") + bytes(asset),
+        "initiateL1ToGatewayMigrationOnL2",
+    )
+    message = None
+    for log in receipt.logs:
+        if log.topics and log.topics[0] == _L1_MESSAGE_SENT and log.topics[1][12:] == L2_ASSET_TRACKER:
+            (message,) = decode(["bytes"], log.data)
+    return Migration(target.chain_id, bytes(asset), receipt.tx_hash, message, 0, False)
+
+
+def confirm_migration(devnet: Devnet, migration: Migration) -> Migration:
+    """Steps 2-3, standing in for L1's ``L1AssetTracker.receiveL1ToGatewayMigrationOnL1``: once the message's
+    batch is executed on Gateway, send the two service transactions
+    ``GWAssetTracker.confirmMigrationOnGateway`` and ``L2AssetTracker.confirmMigrationOnL2`` with
+    ``MigrationConfirmationData{chainId, assetId, tokenOriginChainId, originToken, amount, assetMigrationNumber,
+    isL1ToGateway=true}``.
+
+    Only tokens native to the migrating chain are supported here: L1 holds their whole balance
+    (``MAX``, auto-registered), so Gateway is credited ``MAX`` minus what L1 must keep
+    (``totalWithdrawalsToL1 - totalSuccessfulDepositsFromL1`` while the chain settled on L1).
+    """
+    if migration.message is None:
+        return migration
+    selector = _sel(f"receiveL1ToGatewayMigrationOnL1({_MIGRATION_DATA})")
+    if migration.message[:4] != selector:
+        raise InteropError("not a receiveL1ToGatewayMigrationOnL1 message")
+    ((_, origin_token, chain_id, asset, origin, chain_number, _, withdrawn, deposited, pre_v31),) = decode(
+        [_MIGRATION_DATA], migration.message[4:]
+    )
+    if origin != chain_id:
+        raise InteropError(
+            f"asset 0x{asset.hex()} is not native to chain {chain_id}: its balance migrates through L1's "
+            "L1AssetTracker.receiveL1ToGatewayMigrationOnL1 (tokens received while on Gateway need no migration)"
+        )
+    tx = migration.initiate_tx
+    if tx is not None:
+        _ensure_settled(devnet, chain_id, tx)
+    amount = MAX_TOKEN_BALANCE - (withdrawn + pre_v31 - deposited)
+    data = (chain_id, asset, origin, bytes.fromhex(origin_token[2:]), amount, chain_number, True)
+    for where, address, name in (
+        (devnet.gateway, GW_ASSET_TRACKER, "confirmMigrationOnGateway"),
+        (devnet[chain_id], L2_ASSET_TRACKER, "confirmMigrationOnL2"),
+    ):
+        receipt = where.system_call(
+            SERVICE_TRANSACTION_SENDER,
+            address,
+            _sel(f"{name}({_CONFIRMATION_DATA})") + encode([_CONFIRMATION_DATA], [data]),
+        )
+        if not receipt.ok:
+            raise AssetError(
+                f"{name} on chain {where.chain_id} reverted: {describe_revert(receipt.output)}", receipt=receipt
+            )
+    return Migration(chain_id, bytes(asset), tx, migration.message, amount, True)
+
+
+def _ensure_settled(devnet: Devnet, chain_id: int, tx_hash: bytes) -> None:
+    chain = devnet[chain_id]
+    found = chain.transaction(tx_hash)
+    if found is None or found[1] is None:
+        raise InteropError(f"migration transaction 0x{tx_hash.hex()} is not mined on chain {chain_id}")
+    block = found[1].header.block_number
+    if devnet.settlement.settled_batch(chain_id) < block:
+        devnet.settlement.settle({chain_id: block})
+    if devnet.settlement.settled_batch(chain_id) < block:
+        raise InteropError(f"chain {chain_id} batch {block} is not executed on Gateway; the chain may be stalled")
+
+
+def migrate_token_balance(devnet: Devnet, chain: ChainRef, asset: bytes, sender: Sender | None = None) -> Migration:
+    """Migrate ``asset``'s balance of ``chain`` (a token native to it) to Gateway: initiate on the chain, settle the
+    batch on Gateway, confirm on Gateway and on the chain. After this the token may leave the chain."""
+    return confirm_migration(devnet, initiate_migration(devnet, chain, asset, sender))
+
+
+# ---------------------------------------------------------------------- transfers
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """An interop token transfer: the source receipt, the bundle hash and the asset id."""
+
+    receipt: Receipt
+    bundle_hash: bytes
+    asset_id: bytes
+    source_chain_id: int
+    destination_chain_id: int
+
+
+def transfer(
+    devnet: Devnet,
+    from_chain: ChainRef,
+    to_chain: ChainRef,
+    token: bytes,
+    amount: int,
+    sender: Sender,
+    recipient: bytes,
+) -> Transfer:
+    """Send ``amount`` of ``token`` (its address on ``from_chain``) to ``recipient`` on ``to_chain``.
+
+    A token native to ``from_chain`` is registered if needed and the vault approved for it (it is
+    locked); a bridged token is burned. The bundle carries one ``indirectCall`` to the
+    L2AssetRouter and pays the interop protocol fee. In ``auto`` relay mode it is executed on the
+    destination before this returns. Raises :class:`AssetError` naming the contract error
+    (for example ``TokenBalanceNotMigratedToGateway``).
+    """
+    source = devnet[from_chain]
+    destination = devnet[to_chain]
+    (registered,) = _call(source, L2_NATIVE_TOKEN_VAULT, "assetId(address)", ["address"], [token], ["bytes32"])
+    asset = bytes(registered)
+    if asset == bytes(32):
+        asset = register_token(devnet, from_chain, token, sender)
+    (origin,) = _call(source, L2_NATIVE_TOKEN_VAULT, "originChainId(bytes32)", ["bytes32"], [asset], ["uint256"])
+    owner = _address(sender)
+    if origin == source.chain_id:
+        (allowance,) = _call(
+            source,
+            token,
+            "allowance(address,address)",
+            ["address", "address"],
+            [owner, L2_NATIVE_TOKEN_VAULT],
+            ["uint256"],
+        )
+        if allowance < amount:
+            _send(
+                source,
+                sender,
+                token,
+                _sel("approve(address,uint256)") + encode(["address", "uint256"], [L2_NATIVE_TOKEN_VAULT, amount]),
+                "approve",
+            )
+    burn = NtvBurnData(amount=amount, remote_receiver="0x" + bytes(recipient).hex()).encode()
+    starter = InteropCallStarter(
+        to=format_evm_v1(address=L2_ASSET_ROUTER),
+        data=second_bridge_data(asset, burn),
+        call_attributes=(indirect_call(0),),
+    )
+    (fee,) = _call(source, INTEROP_CENTER, "interopProtocolFee()", [], [], ["uint256"])
+    receipt = _send(
+        source,
+        sender,
+        INTEROP_CENTER,
+        send_bundle_calldata(destination.chain_id, [starter]),
+        "sendBundle",
+        value=int(fee),
+    )
+    bundle_hash = next(
+        (
+            log.data[32:64]
+            for log in receipt.logs
+            if log.address == INTEROP_CENTER and log.topics and log.topics[0] == _BUNDLE_SENT
+        ),
+        b"",
+    )
+    return Transfer(receipt, bundle_hash, asset, source.chain_id, destination.chain_id)
