@@ -73,7 +73,7 @@ class EvmTimer:
                 timer.seconds += time.perf_counter() - start
                 timer.transactions += 1
 
-        VM.apply_transaction = timed  # type: ignore[method-assign]
+        VM.apply_transaction = timed  # type: ignore[method-assign,assignment]
         try:
             yield self
         finally:
