@@ -300,6 +300,8 @@ def _print_banner(console: Any, description: dict[str, Any], built_seconds: floa
     console.print(f"  L1 ChainTypeManager      {l1['chainTypeManager']}")
     if "assetRouter" in l1:
         console.print(f"  L1 AssetRouter           {l1['assetRouter']}")
+        console.print(f"  L1 Nullifier             {l1['nullifier']}")
+        console.print(f"  L1 NativeTokenVault      {l1['nativeTokenVault']}")
     for name, address in _KEY_L2_CONTRACTS:
         console.print(f"  {name:<24} {address}  (every ZK chain and Gateway)")
     relay = description["relay"] + (" (paused)" if description.get("relayPaused") else "")

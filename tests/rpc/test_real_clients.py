@@ -33,7 +33,7 @@ VERIFIER = "0x0000000000000000000000000000000000010009"
 @pytest.fixture(scope="module")
 def urls() -> Iterator[dict[str, str]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "zkconnect", "up", "--port-base", "0"],
+        [sys.executable, "-m", "zkconnect", "up", "--port-base", "0", "--log-dir", ""],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

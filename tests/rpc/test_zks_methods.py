@@ -106,6 +106,7 @@ def test_zks_methods_exist_on_zk_chains_and_gateway_but_not_on_l1(rpc):
         assert rpc(chain, "zks_getBridgehubContract") == bridgehub
         bridges = rpc(chain, "zks_getBridgeContracts")
         assert bridges["l2SharedDefaultBridge"] == "0x0000000000000000000000000000000000010003"
+        assert bridges["l1SharedDefaultBridge"] == "0x" + rpc.devnet.contracts.l1_bridge.asset_router.hex()
         assert rpc(chain, "zks_getBaseTokenL1Address") == "0x" + "00" * 19 + "01"
     # The Bridgehub really is on L1, and knows zk-a's chain contract the RPC names.
     assert rpc("l1", "eth_getCode", bridgehub, "latest") != "0x"

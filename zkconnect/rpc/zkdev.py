@@ -89,9 +89,11 @@ def describe(devnet: Devnet) -> dict[str, Any]:
         "chainTypeManager": _hex(contracts.l1.chain_type_manager),
         "chainContracts": {str(cid): _hex(address) for cid, address in contracts.l1.settlements},
     }
-    router = getattr(contracts.l1, "asset_router", None)
-    if router is not None:
-        l1["assetRouter"] = _hex(router)
+    if contracts.l1_bridge is not None:
+        l1["assetRouter"] = _hex(contracts.l1_bridge.asset_router)
+        l1["nullifier"] = _hex(contracts.l1_bridge.nullifier)
+        l1["nativeTokenVault"] = _hex(contracts.l1_bridge.native_token_vault)
+        l1["assetTracker"] = _hex(contracts.l1_bridge.asset_tracker)
     system: dict[str, Any] = {
         "l1": l1,
         "l2": {name: _hex(address) for address, name in L2_SYSTEM_CONTRACTS.items()},

@@ -184,9 +184,9 @@ def zks_get_main_contract(d: Dispatcher) -> str:
 
 @rpc_method("zks_getBridgeContracts")
 def zks_get_bridge_contracts(d: Dispatcher) -> dict[str, str | None]:
-    """The default bridges, in Era's shape: the L2 side is the L2AssetRouter (0x10003)."""
-    l1_router = getattr(_devnet(d).contracts.l1, "asset_router", None)
-    l1 = None if l1_router is None else enc.data(l1_router)
+    """The default bridges in Era's shape: L1AssetRouter (null without an L1 bridge) and L2AssetRouter (0x10003)."""
+    bridge = _devnet(d).contracts.l1_bridge
+    l1 = None if bridge is None else enc.data(bridge.asset_router)
     l2 = enc.data(L2_ASSET_ROUTER)
     return {
         "l1Erc20DefaultBridge": l1,
