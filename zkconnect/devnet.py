@@ -42,6 +42,7 @@ from zkconnect.messages import (
     send_bundle_calldata,
     send_to_l1_calldata,
 )
+from zkconnect.priority import PriorityQueue
 from zkconnect.relayer import Relayer, RelayReport
 from zkconnect.settlement import LogProof, Settlement
 from zkconnect.system_contracts import INTEROP_CENTER, L1_MESSENGER, L2_MESSAGE_VERIFICATION, install_tx_number_hook
@@ -95,6 +96,8 @@ class Devnet:
         self.register(self.ledger)
         self.register(self.settlement)
         self.register(self.relayer)
+        self.priority = PriorityQueue(self)
+        self.register(self.priority)
 
     # ------------------------------------------------------------------ lookup
 
@@ -129,6 +132,7 @@ class Devnet:
 
         With realistic timing this runs block intervals (moving the shared clock) until nothing is left to do.
         """
+        self.priority.process()
         return self.relayer.relay()
 
     @property
