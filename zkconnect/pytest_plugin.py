@@ -36,6 +36,7 @@ from typing import Any
 
 import pytest
 
+from zkconnect import testing
 from zkconnect.accounts import DevAccount
 from zkconnect.config import DevnetConfig, load_config
 from zkconnect.devnet import Devnet
@@ -45,8 +46,13 @@ from zkconnect.testing import ChainHandle
 
 __all__ = ["NO_ISOLATION_MARKER", "TOPOLOGY_MARKER"]
 
-# Hides this module's frames (fixtures and hooks) from pytest tracebacks.
-__tracebackhide__ = True
+
+def _hide_frames(excinfo: object) -> bool:
+    return not testing.SHOW_INTERNAL_FRAMES
+
+
+# pytest calls this for each frame of the module (fixtures and hooks) to hide it from tracebacks.
+__tracebackhide__ = _hide_frames
 
 NO_ISOLATION_MARKER = "zk_no_isolation"
 TOPOLOGY_MARKER = "zk_topology"
@@ -60,6 +66,7 @@ class _Topology:
 
     label: str
     path: Path | None
+    problem: str = ""
 
 
 class _Session:
@@ -89,21 +96,27 @@ class _Session:
     def topology(self, value: str, test_file: Path) -> _Topology:
         if value == "default":
             return self._topologies.setdefault("default", _Topology("default", None))
-        tried = []
+        tried: list[Path] = []
         for base in (test_file.parent, Path(self.config.rootpath)):
             for candidate in (base / value, base / f"{value}.toml"):
-                tried.append(str(candidate))
+                if candidate in tried or (candidate.suffix == ".toml" and candidate.stem.endswith(".toml")):
+                    continue
+                tried.append(candidate)
                 if candidate.is_file():
                     key = str(candidate.resolve())
                     return self._topologies.setdefault(key, _Topology(value, candidate.resolve()))
-        raise ConfigError(
-            f"@pytest.mark.{TOPOLOGY_MARKER}({value!r}) in {test_file.name}: no such file (tried {', '.join(tried)}); "
-            'pass a devnet.toml path relative to the test file or the rootdir, or "default"'
+        problem = (
+            f"@pytest.mark.{TOPOLOGY_MARKER}({value!r}) in {test_file.name}: no such file "
+            f"(tried {', '.join(map(str, tried))}); pass a devnet.toml path relative to the test file or the "
+            'rootdir, or "default"'
         )
+        return self._topologies.setdefault(problem, _Topology(value, None, problem))
 
     def build(self, topology: _Topology | None) -> Devnet:
         if topology is None:
             config = self.default_config()
+        elif topology.problem:
+            raise ConfigError(topology.problem)
         elif topology.path is None:
             config = load_config(None, env={}, overrides=self.overrides())
         else:
@@ -153,6 +166,12 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{TOPOLOGY_MARKER}(config): run with the devnet of this devnet.toml (or 'default'); per test or per module",
     )
     config.stash[_STATE] = _Session(config)
+    testing.SHOW_INTERNAL_FRAMES = config.stash[_STATE].show_internal
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Back to hiding zkconnect's frames (pytester runs several sessions in one process)."""
+    testing.SHOW_INTERNAL_FRAMES = False
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

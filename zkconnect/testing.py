@@ -84,8 +84,16 @@ __all__ = [
     "wait_for_bundle",
 ]
 
-# Hides every frame of this module from pytest tracebacks: failures point at the user's test line.
-__tracebackhide__ = True
+SHOW_INTERNAL_FRAMES = False
+"""When False (the default), pytest tracebacks skip this module's frames (``--zk-show-internal`` sets it)."""
+
+
+def _hide_frames(excinfo: object) -> bool:
+    return not SHOW_INTERNAL_FRAMES
+
+
+# pytest calls this for each frame of the module: failures point at the user's own test line.
+__tracebackhide__ = _hide_frames
 
 CREATE2_FACTORY = keccak(b"zkconnect:create2-factory")[12:]
 """Where :func:`compile_and_deploy` places its CREATE2 factory (on first use, on each chain)."""
