@@ -355,6 +355,8 @@ class GatewaySettledChain:
     validator: bytes
     base_token_asset_id: bytes
     starting_batch_number: int = 0
+    base_token_balance: int = BASE_TOKEN_HOLDER_INITIAL_BALANCE
+    """What GWAssetTracker credits the chain of its base token at genesis (default: the BaseTokenHolder reserve)."""
 
 
 @dataclass(frozen=True)
@@ -418,6 +420,18 @@ def install_gateway_contracts(
                 settled.starting_batch_number,
             ),
             f"L2Bridgehub.registerSettledChain({settled.chain_id})",
+        )
+        _system_call(
+            chain,
+            COMPLEX_UPGRADER,
+            GW_ASSET_TRACKER,
+            _calldata(
+                "initializeChainBalance(uint256,bytes32,uint256)",
+                settled.chain_id,
+                settled.base_token_asset_id,
+                settled.base_token_balance,
+            ),
+            f"GWAssetTracker.initializeChainBalance({settled.chain_id})",
         )
         executors.append((settled.chain_id, executor))
     return GatewayContracts(system=system, executors=tuple(executors))

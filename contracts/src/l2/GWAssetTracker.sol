@@ -336,9 +336,9 @@ contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
         emit MigrationConfirmed(_data.chainId, _data.assetId, _data.amount, _data.assetMigrationNumber);
     }
 
-    /// @notice Sets the balance a chain holds at genesis (its base token). ComplexUpgrader only, once per pair.
+    /// @notice Sets the balance a chain holds at genesis (its base token), as the v31 upgrade seeds balances.
+    ///         ComplexUpgrader only.
     function initializeChainBalance(uint256 _chainId, bytes32 _assetId, uint256 _amount) external onlyUpgrader {
-        if (assetMigrationNumber[_chainId][_assetId] != 0) revert InvalidAssetMigrationNumber();
         assetMigrationNumber[_chainId][_assetId] = 1;
         chainBalance[_chainId][_assetId] = _amount;
         isAssetRegistered[_assetId] = true;
