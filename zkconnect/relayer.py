@@ -62,7 +62,13 @@ _BUNDLE_STATUS = keccak(b"bundleStatus(bytes32)")[:4]
 _EXECUTE_GAS = 8_000_000
 _PER_BLOCK = 7
 _MAX_ROUNDS = 64
+_FIRST_USER_ADDRESS = 0x20000
 _PENDING = (Stage.SENT, Stage.SEALED, Stage.SETTLED, Stage.ROOT_IMPORTED, Stage.STALLED)
+
+
+def _is_system(address: bytes) -> bool:
+    """Kernel and system contracts (below 0x20000): their L2->L1 messages are for Gateway and L1, not for L2s."""
+    return int.from_bytes(address, "big") < _FIRST_USER_ADDRESS
 
 
 @dataclass
@@ -168,6 +174,7 @@ class Relayer:
             log for log in receipt.logs if log.address == L1_MESSENGER and log.topics[:1] == (L1_MESSAGE_SENT_TOPIC,)
         ]
         interop = chain.chain_id in self.settlement.gateway_settled
+        own_tx = receipt.system or receipt.sender == self.account.address
         for index, log in enumerate(messages):
             sender = log.topics[1][12:]
             (payload,) = decode(["bytes"], log.data)
@@ -202,7 +209,9 @@ class Relayer:
             self.ledger.move(
                 added, Stage.SEALED, f"batch {record.number} of chain {chain.chain_id}", batch_number=record.number
             )
-            self._dirty = True
+            # Service messages our own executions emit settle with the next round; they need no round of their own.
+            if not (own_tx and entry.kind == "message" and _is_system(sender)):
+                self._dirty = True
         if chain.chain_id in self.settlement.gateway_settled:
             executed_here = {log.topics[1] for log in receipt.logs if log.topics[:1] == (_BUNDLE_EXECUTED,)}
             for log in receipt.logs:
@@ -315,12 +324,16 @@ class Relayer:
         self._update_messages()
         return report
 
-    def _import_final(self, final_gateway_block: int) -> None:
-        """Queue the roots of Gateway blocks final on L1 that settled messages or bundles still need."""
+    def _import_final(self, final_gateway_block: int | None) -> None:
+        """Queue the roots of Gateway blocks (final on L1, if a bound is given) that settled messages or bundles
+        still need: a bundle's on its destination, a message's on every other chain (none for the service
+        messages of system contracts, which only Gateway and L1 consume)."""
         gw_chains = self.settlement.gateway_settled
         for entry in self.ledger.by_stage(Stage.SETTLED, Stage.ROOT_IMPORTED):
             block = entry.gateway_block
-            if block is None or block > final_gateway_block:
+            if block is None or (final_gateway_block is not None and block > final_gateway_block):
+                continue
+            if entry.kind == "message" and _is_system(entry.sender):
                 continue
             if entry.kind == "bundle":
                 targets = [entry.destination_chain_id] if entry.destination_chain_id in gw_chains else []
@@ -372,11 +385,6 @@ class Relayer:
             on_l1 = []
         report.settled += len(done)
         report.gateway_batches_on_l1 += len(on_l1)
-        carrying = sorted(
-            {e.block_number for e in done if self.settlement.sealers[e.chain_id].batch(e.batch_number).logs}
-        )
-        for gw_block in carrying if queue_imports else ():
-            self.settlement.queue_import(gw_block)
         for entry in self.ledger.by_stage(Stage.SEALED, Stage.STALLED):
             if entry.batch_number is None:
                 continue
@@ -389,6 +397,8 @@ class Relayer:
                     gateway_block=execution.block_number if execution.layer_chain_id == self._gateway_id() else None,
                     reason=None,
                 )
+        if queue_imports:
+            self._import_final(None)
         return done
 
     def _mark_stalled(self) -> None:
@@ -414,7 +424,7 @@ class Relayer:
     def _update_messages(self) -> None:
         gw_chains = self.settlement.gateway_settled
         for entry in self.ledger.by_stage(Stage.SETTLED):
-            if entry.kind != "message" or entry.gateway_block is None:
+            if entry.kind != "message" or entry.gateway_block is None or _is_system(entry.sender):
                 continue
             others = [c for c in gw_chains if c != entry.source_chain_id]
             blocks = [self.settlement.imported_roots(c).get(entry.gateway_block) for c in others]
