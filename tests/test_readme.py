@@ -18,3 +18,13 @@ def test_readme_has_python_examples():
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_readme_python_example_runs(index):
     exec(compile(BLOCKS[index], f"README.md python block {index + 1}", "exec"), {})
+
+
+PYTEST_SECTION = README.read_text().split("## Testing crosschain code with pytest", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestAssertRewriteWarning")
+def test_readme_pytest_example_passes_under_the_plugin(pytester: pytest.Pytester) -> None:
+    (block,) = re.findall(r"```python\n(.*?)```", PYTEST_SECTION, flags=re.DOTALL)
+    pytester.makepyfile(test_readme_example=block)
+    pytester.runpytest().assert_outcomes(passed=block.count("\ndef test_"))
