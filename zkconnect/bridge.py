@@ -129,7 +129,9 @@ def _request_of(devnet: Devnet, receipt: Receipt, chain_id: int) -> PriorityRequ
 
 
 def _base_token(devnet: Devnet, chain_id: int) -> bytes:
-    return _addr(devnet.l1.call(_bridge(devnet).bridgehub, _sel("baseToken(uint256)") + encode(["uint256"], [chain_id])))
+    return _addr(
+        devnet.l1.call(_bridge(devnet).bridgehub, _sel("baseToken(uint256)") + encode(["uint256"], [chain_id]))
+    )
 
 
 def _addr(word: bytes) -> bytes:
@@ -169,7 +171,7 @@ def request_l2_call(
     base_token = _base_token(devnet, chain_id)
     if base_token != ETH_TOKEN_ADDRESS:
         _approve(devnet, sender, base_token, mint)
-    request = (
+    request: tuple[Any, ...] = (
         chain_id,
         mint,
         to,
@@ -219,7 +221,9 @@ def deposit_erc20(
     chain_id = devnet[chain].chain_id
     bridge = _bridge(devnet)
     l1 = devnet.l1
-    _send(l1, sender, bridge.native_token_vault, _sel("ensureTokenIsRegistered(address)") + encode(["address"], [token]))
+    _send(
+        l1, sender, bridge.native_token_vault, _sel("ensureTokenIsRegistered(address)") + encode(["address"], [token])
+    )
     asset_id = l1_asset_id(devnet, token)
     _approve(devnet, sender, token, amount)
     mint = _mint_value(devnet, chain_id, 0, gas_limit)
@@ -290,9 +294,7 @@ def claim_failed_deposit(devnet: Devnet, deposit: Deposit, sender: DevAccount | 
     if execution.ok:
         raise InteropError("the deposit succeeded on L2; there is nothing to claim back")
     if deposit.asset_id is None or deposit.transfer_data is None:
-        raise InteropError(
-            "only token deposits are claimed back on L1; a failed base-token deposit was refunded on L2"
-        )
+        raise InteropError("only token deposits are claimed back on L1; a failed base-token deposit was refunded on L2")
     if execution.status_log_tx_hash is None:
         raise InteropError(
             "this devnet's L1Messenger cannot carry the bootloader's status logs (no sendL2ToL1Log), so a failed "
@@ -322,7 +324,7 @@ def claim_failed_deposit(devnet: Devnet, deposit: Deposit, sender: DevAccount | 
 
 
 def l1_asset_id(devnet: Devnet, token: bytes) -> bytes:
-    """The asset id of an L1 token (``address(1)`` for ETH): ``keccak256(abi.encode(L1 chain id, 0x…010004, token))``."""
+    """The asset id of an L1 token (``address(1)`` for ETH): keccak256(abi.encode(L1 chain id, 0x…010004, token))."""
     return ntv_asset_id(devnet.l1.chain_id, token)
 
 

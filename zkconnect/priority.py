@@ -52,7 +52,9 @@ L2_CANONICAL_TRANSACTION = (
     "uint256[],bytes,bytes)"
 )
 """ABI type of ``L2CanonicalTransaction``."""
-NEW_PRIORITY_REQUEST_TOPIC = keccak(f"NewPriorityRequest(uint256,bytes32,uint64,{L2_CANONICAL_TRANSACTION},bytes[])".encode())
+NEW_PRIORITY_REQUEST_TOPIC = keccak(
+    f"NewPriorityRequest(uint256,bytes32,uint64,{L2_CANONICAL_TRANSACTION},bytes[])".encode()
+)
 _SEND_LOG = keccak(b"sendL2ToL1Log(bool,bytes32,bytes32)")[:4]
 _MAX_L2_GAS = 50_000_000
 _MIN_L2_GAS = 21_000
@@ -213,7 +215,10 @@ class PriorityQueue:
                 f"deposit mints (priority tx {request.tx_id}); the chain's base-token reserve is exhausted"
             )
         chain.set_balance(BASE_TOKEN_HOLDER, holder - request.mint_value)
-        gas = max(_MIN_L2_GAS, min(request.gas_limit, _MAX_L2_GAS))
+        # a gas limit below the intrinsic cost still runs (and fails at once) instead of being unexecutable
+        tokens = sum(4 if b else 1 for b in request.data)
+        intrinsic = _MIN_L2_GAS + max(4 * tokens, 10 * tokens)  # Prague's calldata floor (EIP-7623)
+        gas = max(intrinsic, min(request.gas_limit, _MAX_L2_GAS))
         call = SystemCall(request.sender, request.to, request.data, request.l2_value, gas)
         receipt = chain.system_calls([call])[-1]
         refund = request.mint_value - (request.l2_value if receipt.ok else 0)
