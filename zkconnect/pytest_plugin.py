@@ -15,6 +15,7 @@ Isolation, as ape and titanoboa do it: each fixture is set up after a whole-devn
 chains, the clock, the ledger, settlement and relayer state) and reverted when it is torn down,
 and each test body runs inside its own snapshot. A module-scoped fixture's deployment therefore
 survives across that module's tests, while anything a test does is gone before the next one.
+Each example of a Hypothesis ``@given`` test gets its own snapshot too.
 ``@pytest.mark.zk_no_isolation`` lets a test's changes (and its function fixtures') persist.
 
 Options: ``--zk-config PATH``, ``--zk-relay auto|manual``, ``--zk-timing fast|realistic``,
@@ -27,6 +28,7 @@ With pytest-xdist each worker process builds its own in-process devnet: no ports
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
@@ -223,10 +225,30 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     ):
         return (yield)
     snapshot_id = devnet.snapshot()
+    handle: Any = getattr(getattr(item, "obj", None), "hypothesis", None)
+    inner = getattr(handle, "inner_test", None)
+    if inner is not None:
+        handle.inner_test = _per_example(state, devnet, inner)  # Hypothesis' documented hook for plugins
     try:
         return (yield)
     finally:
+        if inner is not None:
+            handle.inner_test = inner
         state.revert(devnet, snapshot_id)
+
+
+def _per_example(state: _Session, devnet: Devnet, inner: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a Hypothesis test body so every generated example starts from the same devnet."""
+
+    @functools.wraps(inner)
+    def example(*args: Any, **kwargs: Any) -> Any:
+        snapshot_id = devnet.snapshot()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            state.revert(devnet, snapshot_id)
+
+    return example
 
 
 @pytest.hookimpl(wrapper=True)

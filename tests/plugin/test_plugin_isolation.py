@@ -159,3 +159,50 @@ def test_fixture_names_are_prefixed_and_a_projects_own_fixtures_win(pytester: py
         """
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_every_hypothesis_example_starts_from_the_same_devnet(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        f"""
+        from hypothesis import given, settings, strategies as st
+
+        @settings(max_examples=15, deadline=None, database=None)
+        @given(amount=st.integers(min_value=1, max_value=10**18))
+        def test_pay_bob(zk_a, amount):
+            zk_a.send({BOB}, value=amount)
+            assert zk_a.balance({BOB}) == 10_000 * 10**18 + amount
+
+        def test_afterwards(zk_a):
+            assert zk_a.balance({BOB}) == 10_000 * 10**18
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=2)
+
+
+def test_relay_steps_and_class_scoped_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from zkconnect.testing import send_message
+
+        class TestSteps:
+            @pytest.fixture(scope="class")
+            def recipient(self, zk_b, zk_relayer):
+                zk_relayer.set_mode("manual")
+                return zk_b.deploy("RecordingRecipient")
+
+            def test_step_by_step(self, zk_a, zk_b, zk_relayer, recipient):
+                sent = send_message(zk_a, zk_b, recipient, b"step")
+                assert str(sent.stage) == "sealed"
+                assert zk_relayer.settle() >= 1 and str(sent.stage) == "settled"
+                zk_relayer.execute()
+                assert str(sent.stage) == "executed" and recipient.call("count") == 1
+
+            def test_mode_from_the_class_fixture_holds(self, zk_relayer, recipient):
+                assert zk_relayer.mode == "manual" and recipient.call("count") == 0
+
+        def test_outside_the_class(zk_relayer):
+            assert zk_relayer.mode == "auto"
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=3)
