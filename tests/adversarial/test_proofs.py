@@ -382,3 +382,17 @@ def test_P9_included_message_from_another_sender_is_refused(devnet: Devnet, alic
     reverted_with(execute(b, alice, encoded, as_center), "MessageNotIncluded")
     assert bundle_status(b, bundle.hash()) == 0
     assert uint_view(b, recipient, "count()") == 0 and b.balance(recipient) == 0
+
+
+def test_P6_regression_settlement_layer_metadata_word_deleted_is_rejected(devnet: Devnet, alice: DevAccount) -> None:
+    """Found by P10: with the level-1 metadata word deleted, the rest parsed as a legacy path and still verified."""
+    recipient, sent, proof = _pending(devnet, alice)
+    b = devnet[B]
+    level1_at = 1 + 15 + 1 + proof.proof[0][2] + 2
+    assert proof.proof[level1_at][:4] == bytes([1, len(proof.proof) - level1_at - 1, 0, 1])
+    words = list(proof.proof)
+    del words[level1_at]
+    forged = _with(proof, proof=tuple(words))
+    call_reverts_with(b, L2_MESSAGE_VERIFICATION, prove_message_calldata(forged), "InvalidProofFormat")
+    reverted_with(execute(b, alice, sent.encoded, forged), "MessageNotIncluded")
+    _unchanged(devnet, sent, recipient)

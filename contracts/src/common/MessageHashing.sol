@@ -37,6 +37,7 @@ library MessageHashing {
         uint256 logLeafProofLen;
         uint256 batchLeafProofLen;
         bool finalProofNode;
+        bool legacy;
     }
 
     /// @notice The log the L1Messenger records for a message.
@@ -100,6 +101,7 @@ library MessageHashing {
             if (finalByte > 1) revert InvalidProofFormat();
             result.finalProofNode = finalByte == 1;
         } else {
+            result.legacy = true;
             result.proofStartIndex = _start;
             result.logLeafProofLen = _proof.length - _start;
             result.finalProofNode = true;
@@ -125,6 +127,9 @@ library MessageHashing {
     ) internal pure returns (ProofData memory result) {
         if (_proof.length <= _start) revert MerklePathEmpty();
         ProofMetadata memory meta = parseProofMetadata(_proof, _start);
+        // v31 always opens the settlement-layer level with a metadata word. Accepting the legacy format there (as
+        // era-contracts does) would let a proof with that word deleted still verify: one encoding per proof.
+        if (!_isLogLevel && meta.legacy) revert InvalidProofFormat();
         if (_isLogLevel) _checkLogLevel(meta.logLeafProofLen, _leafProofMask, _leaf);
         result.batchSettlementRoot = Merkle.calculateRootCalldata(
             _proof,
