@@ -189,7 +189,9 @@ def test_overspending_batch_stalls_the_chain_and_others_keep_running(w: World) -
 
     # a malicious operator of B mints itself bridged tokens outside the protocol, then sends them to A
     forged = devnet["zk-b"].system_call(
-        L2_NATIVE_TOKEN_VAULT, bridged, sel("bridgeMint(address,uint256)") + encode(["address", "uint256"], [w.bob.address, 1_000 * UNIT])
+        L2_NATIVE_TOKEN_VAULT,
+        bridged,
+        sel("bridgeMint(address,uint256)") + encode(["address", "uint256"], [w.bob.address, 1_000 * UNIT]),
     )
     assert forged.ok
     sent = transfer(devnet, "zk-b", "zk-a", bridged, 500 * UNIT, w.bob, w.alice.address)
@@ -274,9 +276,13 @@ def _collection(devnet: Devnet, deployer: DevAccount) -> bytes:
     return collection
 
 
-def _send_nft(devnet: Devnet, src: str, dst: int, sender: DevAccount, nft_asset: bytes, token_id: int, to: bytes) -> None:
+def _send_nft(
+    devnet: Devnet, src: str, dst: int, sender: DevAccount, nft_asset: bytes, token_id: int, to: bytes
+) -> None:
     data = second_bridge_data(nft_asset, encode(["uint256", "address"], [token_id, to]))
-    starter = InteropCallStarter(to=format_evm_v1(address=L2_ASSET_ROUTER), data=data, call_attributes=(indirect_call(0),))
+    starter = InteropCallStarter(
+        to=format_evm_v1(address=L2_ASSET_ROUTER), data=data, call_attributes=(indirect_call(0),)
+    )
     receipt = devnet[src].transact(
         sender.private_key, INTEROP_CENTER, send_bundle_calldata(dst, [starter]), value=fee(devnet, src)
     )
@@ -355,7 +361,9 @@ def test_supply_is_conserved_across_chains(migrated: World, steps: list[tuple[bo
             devnet.relay()
             locked = token_balance(devnet, "zk-a", w.token, L2_NATIVE_TOKEN_VAULT)
             supply_b = total_supply(devnet, "zk-b", bridged)
-            pending = pending_interop_balance(devnet, "zk-a", w.asset) + pending_interop_balance(devnet, "zk-b", w.asset)
+            pending = pending_interop_balance(devnet, "zk-a", w.asset) + pending_interop_balance(
+                devnet, "zk-b", w.asset
+            )
             assert locked == supply_b + pending
             assert chain_balance(devnet, "zk-b", w.asset) == supply_b
             assert MAX_TOKEN_BALANCE - chain_balance(devnet, "zk-a", w.asset) == locked

@@ -8,7 +8,8 @@ relayer settles, imports roots and executes the bundle before :func:`transfer` r
 ``manual`` mode call ``devnet.relay()``.
 
 >>> from zkconnect import Devnet
->>> from zkconnect.assets import deploy_test_token, register_token, migrate_token_balance, transfer
+>>> from zkconnect.assets import (deploy_test_token, register_token, migrate_token_balance, transfer,
+...     predict_bridged_token, token_balance)
 >>> devnet = Devnet()
 >>> alice = devnet.accounts[0]
 >>> token = deploy_test_token(devnet, "zk-a", alice, mint=10**21)
@@ -121,7 +122,8 @@ def _send(chain: Chain, sender: Sender, to: bytes, data: bytes, what: str, *, va
 
 _HINTS = {
     "TokenBalanceNotMigratedToGateway": (
-        ". The token's balance is not migrated to Gateway yet: call migrate_token_balance(devnet, chain, asset_id) first"
+        ". The token's balance is not migrated to Gateway yet: "
+        "call migrate_token_balance(devnet, chain, asset_id) first"
     ),
     "TokensWithFeesNotSupported": ". Fee-on-transfer tokens cannot be bridged by the native token vault",
     "TokenNotSupported": ". The native token vault bridges ERC-20s only; give an NFT its own asset handler",
@@ -151,7 +153,7 @@ def predict_bridged_token(devnet: Devnet, origin_chain: ChainRef, token: bytes, 
     ``abi.encode(beacon, "")``. Computed here, independently of the contract.
     """
     origin_id = devnet[origin_chain].chain_id
-    devnet[on_chain]  # noqa: B018 - validates the chain name
+    devnet.chain_config(on_chain)  # raises for an unknown chain
     if origin_id == devnet.l1.chain_id:
         salt = bytes(12) + bytes(token)
     else:

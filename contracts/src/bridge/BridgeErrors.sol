@@ -68,5 +68,7 @@ error InvalidInteropCalldata(bytes4 selector);
 error InvalidInteropChainId(uint256 fromChainId, uint256 toChainId);
 /// @notice A migration message or confirmation with an unknown version or mismatching numbers.
 error InvalidMigrationData();
+/// @notice A deposit's balance change is already stored under this canonical transaction hash.
+error InvalidCanonicalTxHash(bytes32 canonicalTxHash);
 /// @notice The migration was already confirmed.
 error InvalidAssetMigrationNumber();

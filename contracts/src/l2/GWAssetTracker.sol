@@ -3,6 +3,8 @@ pragma solidity ^0.8.28;
 
 import {IGWAssetTracker, IL2Bridgehub, IMessageRoot} from "../common/interfaces/ISystemContracts.sol";
 import {
+    BALANCE_CHANGE_VERSION,
+    BalanceChange,
     IAssetTrackerDataEncoding,
     ITokenBalanceMigration,
     MigrationConfirmationData
@@ -11,6 +13,7 @@ import {DataEncoding} from "../bridge/DataEncoding.sol";
 import {
     InsufficientChainBalance,
     InsufficientPendingInteropBalance,
+    InvalidCanonicalTxHash,
     InvalidAssetMigrationNumber,
     InvalidInteropCalldata,
     InvalidInteropChainId,
@@ -83,6 +86,8 @@ contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
     mapping(bytes32 assetId => address) public originToken;
     /// @notice The asset's origin chain.
     mapping(bytes32 assetId => uint256) public tokenOriginChainId;
+    /// @notice Deposits relayed to each chain whose status the chain has not reported yet.
+    mapping(uint256 chainId => mapping(bytes32 canonicalTxHash => BalanceChange)) public balanceChange;
 
     event AssetRegistered(bytes32 indexed assetId, uint256 indexed originChainId, address originToken);
     event MigrationConfirmed(
@@ -195,9 +200,49 @@ contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
 
     // ---- Accounting. Each handler runs in tree order, before the batch root is appended. ----
 
-    /// @dev A bootloader log (L1->L2 transaction status). Deposits relayed with a balance change are not produced
-    ///      by this devnet's pipeline yet, so there is nothing to undo.
-    function _handleBootloaderLog(uint256 _chainId, bytes32 _canonicalTxHash, bytes32 _status) internal virtual {}
+    /// @dev A bootloader log (L1->L2 transaction status): forget the deposit's saved balance change and, if the
+    ///      transaction failed, take the credited amounts back (the refund is claimed on L1). A transaction relayed
+    ///      without a balance change has nothing to undo.
+    function _handleBootloaderLog(uint256 _chainId, bytes32 _canonicalTxHash, bytes32 _status) internal virtual {
+        BalanceChange memory saved = balanceChange[_chainId][_canonicalTxHash];
+        if (saved.version == 0) return;
+        delete balanceChange[_chainId][_canonicalTxHash];
+        if (_status == bytes32(uint256(1))) return;
+        if (saved.amount > 0) _decreaseChainBalance(_chainId, saved.assetId, saved.amount);
+        if (saved.baseTokenAmount > 0) _decreaseChainBalance(_chainId, saved.baseTokenAssetId, saved.baseTokenAmount);
+    }
+
+    /// @notice A deposit from L1 to `_chainId` relayed through Gateway: credits the chain and keeps the change until
+    ///         the chain reports the transaction's status. InteropCenter only (from
+    ///         `forwardTransactionOnGatewayWithBalanceChange`).
+    function handleChainBalanceIncreaseOnGateway(
+        uint256 _chainId,
+        bytes32 _canonicalTxHash,
+        BalanceChange calldata _balanceChange
+    ) external {
+        if (msg.sender != L2_INTEROP_CENTER_ADDR) revert Unauthorized(msg.sender);
+        if (balanceChange[_chainId][_canonicalTxHash].version != 0) revert InvalidCanonicalTxHash(_canonicalTxHash);
+        if (_balanceChange.amount > 0) {
+            if (!isAssetRegistered[_balanceChange.assetId]) {
+                isAssetRegistered[_balanceChange.assetId] = true;
+                originToken[_balanceChange.assetId] = _balanceChange.originToken;
+                tokenOriginChainId[_balanceChange.assetId] = _balanceChange.tokenOriginChainId;
+                emit AssetRegistered(
+                    _balanceChange.assetId,
+                    _balanceChange.tokenOriginChainId,
+                    _balanceChange.originToken
+                );
+            }
+            if (assetMigrationNumber[_chainId][_balanceChange.assetId] == 0) {
+                // First seen while the chain is on Gateway: nothing to migrate.
+                assetMigrationNumber[_chainId][_balanceChange.assetId] = 1;
+            }
+            chainBalance[_chainId][_balanceChange.assetId] += _balanceChange.amount;
+        }
+        chainBalance[_chainId][_balanceChange.baseTokenAssetId] += _balanceChange.baseTokenAmount;
+        balanceChange[_chainId][_canonicalTxHash] = _balanceChange;
+        balanceChange[_chainId][_canonicalTxHash].version = BALANCE_CHANGE_VERSION;
+    }
 
     /// @dev An interop bundle sent by `_chainId`: for every asset-router call debit the source's chainBalance and
     ///      credit the destination's pendingInteropBalance; the same for the base-token value of all calls.

@@ -48,3 +48,17 @@ interface ITokenBalanceMigration {
     /// @notice Service transaction to the chain's L2AssetTracker.
     function confirmMigrationOnL2(MigrationConfirmationData calldata _data) external;
 }
+
+/// @dev Version of `BalanceChange`.
+bytes1 constant BALANCE_CHANGE_VERSION = 0x01;
+
+/// @notice The balance change a deposit from L1 to a Gateway-settled chain carries to Gateway (same layout as L1's).
+struct BalanceChange {
+    bytes1 version;
+    address originToken;
+    bytes32 baseTokenAssetId;
+    uint256 baseTokenAmount;
+    bytes32 assetId;
+    uint256 amount;
+    uint256 tokenOriginChainId;
+}
