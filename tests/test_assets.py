@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from eth_abi.abi import encode
@@ -29,6 +29,7 @@ from zkconnect.assets import (
     token_migrated,
     transfer,
 )
+from zkconnect.config import ChainConfig, default_config
 from zkconnect.ledger import Stage
 from zkconnect.messages import (
     InteropCallStarter,
@@ -371,3 +372,51 @@ def test_supply_is_conserved_across_chains(migrated: World, steps: list[tuple[bo
             assert token_balance(devnet, "zk-a", w.token, w.alice.address) + locked == 1_000 * UNIT
     finally:
         devnet.revert(sid)
+
+
+# ---------------------------------------------------------------------- different base tokens
+
+
+@pytest.fixture(scope="module")
+def custom() -> Devnet:
+    base = default_config()
+    chains = (*base.chains, ChainConfig("zk-custom", 6568, 3054, "zk", settlement="gateway", base_token="ZKT"))
+    return Devnet(replace(base, chains=chains))
+
+
+def test_eth_to_a_chain_with_another_base_token_and_back_as_call_value(custom: Devnet) -> None:
+    devnet = custom
+    alice, bob = devnet.accounts[0], devnet.accounts[1]
+    eth = eth_asset_id(L1)
+    weth_on_custom = predict_bridged_token(devnet, "l1", bytes(19) + b"\x01", "zk-custom")
+
+    # case 2: A's own base token travels as a vault asset (indirectCall carrying the value) and arrives as an ERC-20
+    burn = encode(["uint256", "address", "address"], [2 * UNIT, bob.address, bytes(20)])
+    starter = InteropCallStarter(
+        to=format_evm_v1(address=L2_ASSET_ROUTER),
+        data=second_bridge_data(eth, burn),
+        call_attributes=(indirect_call(2 * UNIT),),
+    )
+    before = chain_balance(devnet, "zk-a", eth)
+    receipt = devnet["zk-a"].transact(
+        alice.private_key, INTEROP_CENTER, send_bundle_calldata(6568, [starter]), value=2 * UNIT + fee(devnet)
+    )
+    assert receipt.ok, receipt.output.hex()
+    devnet.relay()
+    assert token_address(devnet, "zk-custom", eth) == weth_on_custom
+    assert token_balance(devnet, "zk-custom", weth_on_custom, bob.address) == 2 * UNIT
+    assert chain_balance(devnet, "zk-a", eth) == before - 2 * UNIT
+    assert chain_balance(devnet, "zk-custom", eth) == 2 * UNIT
+
+    # case 1: back to an ETH chain as interopCallValue; the sender's bridged ETH is burned, no approval needed
+    recipient = devnet["zk-a"].deploy(alice.private_key, load("RecordingRecipient").bytecode)
+    data = sel("sendMessage(bytes,bytes,bytes[])") + encode(
+        ["bytes", "bytes", "bytes[]"], [format_evm_v1(A, recipient), b"", [interop_call_value(UNIT)]]
+    )
+    sent = devnet["zk-custom"].transact(bob.private_key, INTEROP_CENTER, data, value=fee(devnet, "zk-custom"))
+    assert sent.ok, sent.output.hex()
+    devnet.relay()
+    assert devnet["zk-a"].balance(recipient) == UNIT
+    assert token_balance(devnet, "zk-custom", weth_on_custom, bob.address) == UNIT
+    assert chain_balance(devnet, "zk-custom", eth) == UNIT
+    assert devnet.settlement.stalled() == {}

@@ -34,6 +34,7 @@ from zkconnect.chain import Chain, SystemCall
 from zkconnect.errors import ConfigError
 from zkconnect.system_contracts import (
     COMPLEX_UPGRADER,
+    ETH_TOKEN_ADDRESS,
     GW_ASSET_TRACKER,
     L2_ASSET_ROUTER,
     L2_ASSET_TRACKER,
@@ -95,6 +96,7 @@ def install_asset_contracts(
     *,
     l1_chain_id: int,
     base_token_asset_id: bytes,
+    base_token_l1_address: bytes = ETH_TOKEN_ADDRESS,
     l1_asset_router: bytes = bytes(20),
     beacon_owner: bytes | None = None,
 ) -> AssetContracts:
@@ -103,7 +105,8 @@ def install_asset_contracts(
     Install the L2 system contracts first: the L2AssetTracker reads the settlement layer when it is
     initialised (the base token counts as migrated on a chain that already settles on Gateway).
     ``l1_asset_router`` may stay zero until L1 is set up; ``L2AssetRouter.setL1AssetRouter`` sets
-    it later (ComplexUpgrader only, once).
+    it later (ComplexUpgrader only, once). ``base_token_l1_address`` is the base token's L1 address
+    (ETH: ``0x…01``); ``base_token_asset_id`` must be its vault asset id on L1.
     """
     if len(base_token_asset_id) != 32 or base_token_asset_id == bytes(32):
         raise ConfigError("base_token_asset_id must be a non-zero bytes32")
@@ -130,10 +133,10 @@ def install_asset_contracts(
         SystemCall(
             COMPLEX_UPGRADER,
             L2_NATIVE_TOKEN_VAULT,
-            _selector("initL2(uint256,bytes32,address,address)")
+            _selector("initL2(uint256,bytes32,address,address,address)")
             + encode(
-                ["uint256", "bytes32", "address", "address"],
-                [l1_chain_id, base_token_asset_id, BRIDGED_TOKEN_BEACON, bytes(20)],
+                ["uint256", "bytes32", "address", "address", "address"],
+                [l1_chain_id, base_token_asset_id, BRIDGED_TOKEN_BEACON, bytes(20), base_token_l1_address],
             ),
         ),
         SystemCall(

@@ -178,7 +178,12 @@ def _build(key: _Key) -> Genesis:
         l2[gateway.chain_id] = gateway_contracts.system
     # Asset contracts (router, vault, L2 tracker) on every L2; Gateway's tracker learns each chain's base-token supply.
     for c in (*zk, *([gateway] if gateway else [])):
-        install_asset_contracts(chains[c.name], l1_chain_id=l1.chain_id, base_token_asset_id=_base_asset(fake, c))
+        install_asset_contracts(
+            chains[c.name],
+            l1_chain_id=l1.chain_id,
+            base_token_asset_id=_base_asset(fake, c),
+            base_token_l1_address=base_token_address(fake, c),
+        )
     if gateway is not None:
         supply = sum(a.balance for a in alloc.values())
         install_gateway_asset_balances(

@@ -15,6 +15,7 @@ import {DataEncoding} from "./DataEncoding.sol";
 import {
     L2_ASSET_ROUTER_ADDR,
     L2_ASSET_TRACKER_ADDR,
+    L2_BASE_TOKEN_ADDR,
     L2_BASE_TOKEN_HOLDER_ADDR,
     L2_COMPLEX_UPGRADER_ADDR
 } from "../common/L2ContractAddresses.sol";
@@ -31,7 +32,7 @@ import {
     TokenTransferFailed,
     TokensWithFeesNotSupported
 } from "./BridgeErrors.sol";
-import {Unauthorized, ZeroAddress, ZeroChainId} from "../common/Errors.sol";
+import {MsgValueMismatch, Unauthorized, ZeroAddress, ZeroChainId} from "../common/Errors.sol";
 
 /// @notice The router part the vault calls when it registers a token.
 interface IL2AssetRouterRegistration {
@@ -55,6 +56,8 @@ contract L2NativeTokenVault is IAssetHandler {
     address public WETH_TOKEN;
     /// @notice The beacon every bridged token proxy points at.
     address public bridgedTokenBeacon;
+    /// @notice This chain's base token's address on L1 (registered as L2BaseToken 0x800a here).
+    address public baseTokenOriginToken;
 
     /// @notice Token address on this chain of each asset.
     mapping(bytes32 assetId => address tokenAddress) public tokenAddress;
@@ -80,11 +83,13 @@ contract L2NativeTokenVault is IAssetHandler {
     /// @param _baseTokenAssetId This chain's base-token asset id.
     /// @param _bridgedTokenBeacon The beacon of bridged tokens.
     /// @param _wethToken Wrapped base token native to this chain, or zero.
+    /// @param _baseTokenOriginToken The base token's address on L1 (`address(1)` for ETH).
     function initL2(
         uint256 _l1ChainId,
         bytes32 _baseTokenAssetId,
         address _bridgedTokenBeacon,
-        address _wethToken
+        address _wethToken,
+        address _baseTokenOriginToken
     ) external {
         if (msg.sender != L2_COMPLEX_UPGRADER_ADDR) revert Unauthorized(msg.sender);
         require(L1_CHAIN_ID == 0, "Initializable: contract is already initialized");
@@ -94,6 +99,13 @@ contract L2NativeTokenVault is IAssetHandler {
         BASE_TOKEN_ASSET_ID = _baseTokenAssetId;
         bridgedTokenBeacon = _bridgedTokenBeacon;
         WETH_TOKEN = _wethToken;
+        if (DataEncoding.encodeNTVAssetId(_l1ChainId, _baseTokenOriginToken) != _baseTokenAssetId) {
+            revert AssetIdMismatch(DataEncoding.encodeNTVAssetId(_l1ChainId, _baseTokenOriginToken), _baseTokenAssetId);
+        }
+        baseTokenOriginToken = _baseTokenOriginToken;
+        tokenAddress[_baseTokenAssetId] = L2_BASE_TOKEN_ADDR;
+        assetId[L2_BASE_TOKEN_ADDR] = _baseTokenAssetId;
+        originChainId[_baseTokenAssetId] = _l1ChainId;
         emit BridgedTokenBeaconUpdated(_bridgedTokenBeacon, keccak256(_proxyCreationCode()));
     }
 
@@ -166,16 +178,18 @@ contract L2NativeTokenVault is IAssetHandler {
         address _originalCaller,
         bytes calldata _data
     ) external payable onlyAssetRouter returns (bytes memory) {
-        if (_l2MsgValue != 0 || msg.value != 0) revert NonEmptyMsgValue();
+        if (_l2MsgValue != 0) revert NonEmptyMsgValue();
         (uint256 amount, address receiver, address maybeToken) = DataEncoding.decodeNTVBurnData(_data);
         if (amount == 0) revert AmountMustBeGreaterThanZero();
+        if (_assetId == BASE_TOKEN_ASSET_ID) return _burnBaseToken(_chainId, _originalCaller, receiver, amount);
+        if (msg.value != 0) revert NonEmptyMsgValue();
         address token = tokenAddress[_assetId];
         if (token == address(0) && maybeToken != address(0)) {
             // Lazy registration of a native token named in the burn data.
             if (assetId[maybeToken] == bytes32(0)) registerToken(maybeToken);
             token = tokenAddress[_assetId];
         }
-        if (token == address(0) || _assetId == BASE_TOKEN_ASSET_ID) revert AssetIdNotSupported(_assetId);
+        if (token == address(0)) revert AssetIdNotSupported(_assetId);
         if (maybeToken != address(0) && maybeToken != token) {
             revert AssetIdMismatch(assetId[maybeToken], _assetId);
         }
@@ -197,6 +211,33 @@ contract L2NativeTokenVault is IAssetHandler {
         bytes memory metadata = BridgeHelper.getERC20Getters(token, origin);
         emit BridgeBurn(_chainId, _assetId, _originalCaller, receiver, amount);
         return DataEncoding.encodeBridgeMintData(_originalCaller, receiver, originToken, amount, metadata);
+    }
+
+    /// @dev This chain's base token leaves as an ordinary vault asset (to a chain with another base token): the value
+    ///      (the call's `indirectCall` message value) goes into the BaseTokenHolder.
+    function _burnBaseToken(
+        uint256 _chainId,
+        address _originalCaller,
+        address _receiver,
+        uint256 _amount
+    ) internal returns (bytes memory) {
+        if (msg.value != _amount) revert MsgValueMismatch(_amount, msg.value);
+        IL2AssetTracker(L2_ASSET_TRACKER_ADDR).handleInitiateBridgingOnL2(
+            _chainId,
+            BASE_TOKEN_ASSET_ID,
+            _amount,
+            L1_CHAIN_ID
+        );
+        IBaseTokenHolder(L2_BASE_TOKEN_HOLDER_ADDR).burnAndStartBridging{value: _amount}(_chainId);
+        bool isEth = baseTokenOriginToken == address(1);
+        bytes memory metadata = DataEncoding.encodeTokenData(
+            L1_CHAIN_ID,
+            isEth ? abi.encode("Ether") : bytes(""),
+            isEth ? abi.encode("ETH") : bytes(""),
+            abi.encode(uint8(18))
+        );
+        emit BridgeBurn(_chainId, BASE_TOKEN_ASSET_ID, _originalCaller, _receiver, _amount);
+        return DataEncoding.encodeBridgeMintData(_originalCaller, _receiver, baseTokenOriginToken, _amount, metadata);
     }
 
     /*//////////////////////////////////////////////////////////////
