@@ -17,13 +17,15 @@ also works on a devnet built by hand::
   :func:`assert_bundle_executed`, :func:`assert_bundle_failed`: crosschain traffic and its outcome,
   with the decoded revert reason and the ledger stage in every failure message.
 - :func:`reverts`: expect a transaction or call to revert with a given (decoded) reason.
-- :func:`assert_supply_conserved`: the base token is neither created nor lost by interop.
+- :func:`send_token`: an ERC-20 transfer between ZK chains through the L2AssetRouter.
+- :func:`assert_supply_conserved`, :func:`assert_token_supply_conserved`,
+  :func:`assert_trackers_consistent`: invariants for users' own property tests.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -41,23 +43,31 @@ from zkconnect.artifacts import load as load_artifact
 from zkconnect.batches import L1_MESSAGE_SENT_TOPIC
 from zkconnect.chain import Chain, Log, Receipt
 from zkconnect.compiler import CompiledContract, compile_sources
+from zkconnect.config import ChainConfig
 from zkconnect.errors import InteropError, TransactionReverted, ZkConnectError
 from zkconnect.ledger import Entry, Stage
 from zkconnect.messages import (
+    FINALIZE_DEPOSIT_SELECTOR,
     INDIRECT_CALL_SELECTOR,
     INTEROP_CALL_VALUE_SELECTOR,
+    BridgeMintData,
     CallStatus,
     InteropBundle,
+    InteropCall,
     bundle_hash,
+    decode_finalize_deposit_calldata,
     format_evm_v1,
     interop_call_value,
 )
 from zkconnect.relayer import RelayReport
+from zkconnect.settlement import SettlementError
 from zkconnect.system_contracts import (
     BASE_TOKEN_HOLDER,
     BASE_TOKEN_HOLDER_INITIAL_BALANCE,
+    ETH_TOKEN_ADDRESS,
     INTEROP_CENTER,
     INTEROP_HANDLER,
+    L2_NATIVE_TOKEN_VAULT,
 )
 
 if TYPE_CHECKING:
@@ -74,6 +84,8 @@ __all__ = [
     "assert_bundle_executed",
     "assert_bundle_failed",
     "assert_supply_conserved",
+    "assert_token_supply_conserved",
+    "assert_trackers_consistent",
     "compile_and_deploy",
     "compile_solidity",
     "describe",
@@ -81,6 +93,7 @@ __all__ = [
     "reverts",
     "send_bundle",
     "send_message",
+    "send_token",
     "wait_for_bundle",
 ]
 
@@ -107,6 +120,7 @@ _SEND_BUNDLE = keccak(b"sendBundle(bytes,(bytes,bytes,bytes[])[],bytes[])")[:4]
 _SEND_MESSAGE = keccak(b"sendMessage(bytes,bytes,bytes[])")[:4]
 _INTEROP_FEE = keccak(b"interopProtocolFee()")[:4]
 _CALL_STATUS = keccak(b"callStatus(bytes32,uint256)")[:4]
+_TOTAL_SUPPLY = keccak(b"totalSupply()")[:4]
 _DONE = frozenset({Stage.EXECUTED, Stage.UNBUNDLED, Stage.FAILED, Stage.AWAITING_EXECUTOR, Stage.STALLED})
 
 # Custom errors of contracts compiled through this module: selector -> (name, argument types).
@@ -602,7 +616,7 @@ def wait_for_bundle(bundle: SentBundle | bytes, *, devnet: Devnet | None = None)
     net, hash_ = _resolve(bundle, devnet)
     entry = net.bundle(hash_)
     if entry.stage not in _DONE:
-        with suppress(InteropError):  # a refused batch marks its bundles stalled; the caller sees that stage
+        with suppress(InteropError, SettlementError):  # a refused batch leaves its bundles stalled: shown to the caller
             net.relay()
         entry = net.bundle(hash_)
     return entry
@@ -673,44 +687,197 @@ def reverts(match: str | None = None) -> Iterator[None]:
     raise AssertionError(f"expected a revert{f' matching {match!r}' if match else ''}, but nothing reverted")
 
 
+# ---------------------------------------------------------------------------- tokens (issue 4's asset stack)
+
+
+def send_token(
+    source: ChainHandle,
+    destination: ChainHandle | str | int,
+    token: bytes | str | Contract,
+    amount: int,
+    *,
+    sender: DevAccount | None = None,
+    recipient: bytes | str | None = None,
+) -> SentBundle:
+    """Send ``amount`` of ``token`` (its address on ``source``) to ``recipient`` (default: the sender).
+
+    The bundle carries one ``indirectCall`` to the L2AssetRouter, as the SDKs send it; a token
+    native to ``source`` is registered and approved first. Its balance must have been migrated to
+    Gateway (``zkconnect.assets.migrate_token_balance``). A refusal raises
+    :class:`~zkconnect.assets.AssetError` naming the contract error.
+    """
+    from zkconnect.assets import transfer
+
+    who = sender or source.default_sender
+    to = who.address if recipient is None else _address(recipient)
+    dest = source.devnet.chain_config(_chain_id(source.devnet, destination)).name
+    sent = transfer(source.devnet, source.name, dest, _address(token), amount, who, to)
+    (bundle,) = [b for b in _sent_bundles(source, sent.receipt) if b.hash == sent.bundle_hash]
+    return bundle
+
+
 # ---------------------------------------------------------------------------- invariants
 
 
-def _in_flight_value(net: Devnet, entry: Entry) -> int:
-    """Call values of a bundle that left its source but were not delivered on the destination."""
+def _undelivered(net: Devnet, entry: Entry, amount: Callable[[InteropCall], int]) -> int:
+    """What ``amount`` counts in a bundle's calls that have not run on the destination."""
     if entry.stage == Stage.EXECUTED:
         return 0
     bundle = InteropBundle.decode(entry.payload[1:])
     if entry.stage != Stage.UNBUNDLED or entry.destination_chain_id is None:
-        return sum(call.value for call in bundle.calls)
+        return sum(amount(call) for call in bundle.calls)
     pending = 0
     for index, call in enumerate(bundle.calls):
         out = net[entry.destination_chain_id].call(INTEROP_HANDLER, _CALL_STATUS + entry.id + index.to_bytes(32, "big"))
         if int.from_bytes(out, "big") != CallStatus.EXECUTED:
-            pending += call.value
+            pending += amount(call)
     return pending
 
 
-def assert_supply_conserved(devnet: Devnet) -> None:
-    """Fail unless interop neither created nor lost base token across the ZK chains.
+def _call_value(call: InteropCall) -> int:
+    return call.value
 
-    Every ETH-based chain that settles on Gateway starts with the same ``BaseTokenHolder`` balance;
-    a bundle moves its call values into the source chain's holder and out of the destination's.
-    So the holders' total, plus the value of bundles still in flight (not executed, or unbundled
-    calls not yet run), must equal the holders' genesis total. Usable in property tests.
+
+def _gateway_chains(devnet: Devnet) -> list[ChainConfig]:
+    gateway = devnet.config.gateway
+    if gateway is None:
+        return []
+    return [c for c in devnet.config.chains if c.settlement == gateway.name]
+
+
+def assert_supply_conserved(devnet: Devnet) -> None:
+    """Fail unless the base token (ETH) was neither created nor lost across the Gateway-settled chains.
+
+    Each ETH-based chain (Gateway included) starts with the same ``BaseTokenHolder`` balance and
+    releases from it what arrives (deposits, interop call values) and takes back what leaves. L1's
+    ``L1AssetTracker.chainBalance[gateway][ETH]`` counts what was deposited. So what the holders
+    released, plus interop values still in flight, plus deposits L1 accepted that have not run on
+    their chain yet, must equal L1's balance. Withdrawals to L1 are not counted: check before them.
+    Usable in property tests after every step.
     """
-    chains = [c for c in devnet.config.chains if c.base_token == "ETH" and devnet.config.gateway is not None]
-    chains = [c for c in chains if c.settlement == devnet.config.gateway.name]  # type: ignore[union-attr]
+    from zkconnect.bridge import l1_asset_id, l1_chain_balance
+
+    gateway = devnet.config.gateway
+    if gateway is None:
+        raise ZkConnectError("assert_supply_conserved needs a Gateway: it checks the Gateway-settled chains")
+    chains = [c for c in (gateway, *_gateway_chains(devnet)) if c.base_token == "ETH"]
     ids = {c.chain_id for c in chains}
-    holders = {c.name: devnet[c.name].balance(BASE_TOKEN_HOLDER) for c in chains}
+    released = {c.name: BASE_TOKEN_HOLDER_INITIAL_BALANCE - devnet[c.name].balance(BASE_TOKEN_HOLDER) for c in chains}
     in_flight = sum(
-        _in_flight_value(devnet, e) for e in devnet.ledger if e.kind == "bundle" and e.source_chain_id in ids
+        _undelivered(devnet, e, _call_value) for e in devnet.ledger if e.kind == "bundle" and e.source_chain_id in ids
     )
-    expected = BASE_TOKEN_HOLDER_INITIAL_BALANCE * len(chains)
-    actual = sum(holders.values()) - in_flight
-    if actual != expected:
-        detail = ", ".join(f"{n}: {b}" for n, b in holders.items())
+    queue = getattr(devnet, "priority", None)
+    deposits = sum(r.mint_value for r in queue.pending if r.chain_id in ids) if queue is not None else 0
+    on_l1 = l1_chain_balance(devnet, gateway.name, l1_asset_id(devnet, ETH_TOKEN_ADDRESS))
+    counted = sum(released.values()) + in_flight + deposits
+    if counted != on_l1:
+        detail = ", ".join(f"{n}: {v}" for n, v in released.items())
         raise AssertionError(
-            f"base token not conserved across {', '.join(holders)}: holders minus in-flight = {actual}, "
-            f"expected {expected} (off by {actual - expected} wei; holder balances {detail}; in flight {in_flight})"
+            f"base token not conserved: released by the holders + in flight + pending deposits = {counted} wei, "
+            f"but L1 holds {on_l1} wei for Gateway's chains (off by {counted - on_l1}; released {detail}; "
+            f"interop in flight {in_flight}; deposits not yet executed {deposits})"
+        )
+
+
+def _token_amount(asset: bytes) -> Callable[[InteropCall], int]:
+    def amount(call: InteropCall) -> int:
+        if call.data[:4] != FINALIZE_DEPOSIT_SELECTOR:
+            return 0
+        _, carried, mint = decode_finalize_deposit_calldata(call.data)
+        return BridgeMintData.decode(mint).amount if carried == asset else 0
+
+    return amount
+
+
+@dataclass(frozen=True)
+class _TokenView:
+    origin: ChainConfig
+    asset: bytes
+    locked: int
+    supply: dict[str, int]
+    flows: list[tuple[Entry, int]]
+
+
+def _token_view(devnet: Devnet, origin: ChainHandle | str | int, token: bytes | str | Contract) -> _TokenView:
+    from zkconnect.assets import asset_id, predict_bridged_token, token_balance
+
+    config = devnet.chain_config(origin.chain_id if isinstance(origin, ChainHandle) else origin)
+    address = _address(token)
+    asset = asset_id(config.chain_id, address)
+    supply = {}
+    for chain in _gateway_chains(devnet):
+        if chain.name != config.name:
+            bridged = predict_bridged_token(devnet, config.name, address, chain.name)
+            code = devnet[chain.name].code(bridged)
+            supply[chain.name] = int.from_bytes(devnet[chain.name].call(bridged, _TOTAL_SUPPLY), "big") if code else 0
+    amount = _token_amount(asset)
+    flows = [(e, _undelivered(devnet, e, amount)) for e in devnet.ledger if e.kind == "bundle"]
+    locked = token_balance(devnet, config.name, address, L2_NATIVE_TOKEN_VAULT)
+    return _TokenView(config, asset, locked, supply, [(e, n) for e, n in flows if n])
+
+
+def assert_token_supply_conserved(
+    devnet: Devnet, origin: ChainHandle | str | int, token: bytes | str | Contract
+) -> None:
+    """Fail unless a token native to ``origin`` was neither minted nor burned out of thin air.
+
+    What ``origin``'s L2NativeTokenVault holds locked must equal the bridged copies' total supply
+    on the other Gateway-settled chains plus the amounts of bundles not yet executed (in flight,
+    failed, or unbundled calls not run). Holds at every step, in auto and manual relay mode.
+    """
+    view = _token_view(devnet, origin, token)
+    in_flight = sum(n for _, n in view.flows)
+    if view.locked != sum(view.supply.values()) + in_flight:
+        raise AssertionError(
+            f"token 0x{_address(token).hex()} of {view.origin.name} not conserved: {view.locked} locked on "
+            f"{view.origin.name}, but bridged supply {view.supply} + in flight {in_flight} = "
+            f"{sum(view.supply.values()) + in_flight}"
+        )
+
+
+def assert_trackers_consistent(devnet: Devnet, origin: ChainHandle | str | int, token: bytes | str | Contract) -> None:
+    """Fail unless the asset trackers agree with the tokens that exist, for a token native to ``origin``.
+
+    - ``origin``'s L2AssetTracker: ``MAX - chainBalance[origin]`` equals what its vault has locked.
+    - Once the balance is migrated to Gateway, Gateway's GWAssetTracker: ``chainBalance`` plus
+      ``pendingInteropBalance`` over the chains sums to ``MAX``, and per chain equals what it holds
+      (the bridged supply; ``MAX - locked`` on the origin) plus its sends Gateway has not settled yet
+      plus the settled sends to it that have not executed there.
+    """
+    from zkconnect.assets import MAX_TOKEN_BALANCE, chain_balance, pending_interop_balance, token_migrated
+
+    view = _token_view(devnet, origin, token)
+    name = view.origin.name
+    problems = []
+    l2 = chain_balance(devnet, name, view.asset, tracker="l2")
+    if MAX_TOKEN_BALANCE - l2 != view.locked:
+        problems.append(
+            f"{name}'s L2AssetTracker says {MAX_TOKEN_BALANCE - l2} is outside, the vault locks {view.locked}"
+        )
+    if token_migrated(devnet, name, view.asset):
+        chains = _gateway_chains(devnet)
+        gateway = {
+            c.name: (chain_balance(devnet, c.name, view.asset), pending_interop_balance(devnet, c.name, view.asset))
+            for c in chains
+        }
+        total = sum(b + p for b, p in gateway.values())
+        if total != MAX_TOKEN_BALANCE:
+            problems.append(f"GWAssetTracker chainBalance + pendingInteropBalance sum to {total}, not 2^256-1")
+        for chain in chains:
+            held = MAX_TOKEN_BALANCE - view.locked if chain.name == name else view.supply[chain.name]
+            unsettled_out = sum(
+                n for e, n in view.flows if e.source_chain_id == chain.chain_id and e.gateway_block is None
+            )
+            settled_in = sum(
+                n for e, n in view.flows if e.destination_chain_id == chain.chain_id and e.gateway_block is not None
+            )
+            balance, pending = gateway[chain.name]
+            if balance + pending != held + unsettled_out + settled_in:
+                problems.append(
+                    f"GWAssetTracker for {chain.name}: chainBalance {balance} + pending {pending} != held {held} "
+                    f"+ sent but unsettled {unsettled_out} + settled but not executed {settled_in}"
+                )
+    if problems:
+        raise AssertionError(
+            f"asset trackers disagree for token 0x{_address(token).hex()}:\n  " + "\n  ".join(problems)
         )
