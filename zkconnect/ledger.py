@@ -40,6 +40,7 @@ class Stage(StrEnum):
 
 
 FINAL_STAGES = frozenset({Stage.EXECUTED, Stage.UNBUNDLED})
+_FIRST_USER_ADDRESS = 0x20000
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,20 @@ class Entry:
     attempts: int = 0
     history: tuple[tuple[Stage, str], ...] = field(default=())
 
+    @property
+    def service(self) -> bool:
+        """A message from a kernel or system contract (below 0x20000, e.g. the InteropHandler's execution
+        reports): it is for Gateway and L1, so it is done once settled and no root is imported for it."""
+        return self.kind == "message" and int.from_bytes(self.sender, "big") < _FIRST_USER_ADDRESS
+
+    @property
+    def pending(self) -> bool:
+        """True while the devnet still has something to do for this entry (stalled ones included)."""
+        if self.kind == "message":
+            done = {Stage.ROOT_IMPORTED, Stage.SETTLED} if self.service else {Stage.ROOT_IMPORTED}
+            return self.stage not in done
+        return self.stage not in FINAL_STAGES and self.stage != Stage.FAILED
+
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready view (hex strings, camelCase), as ``zkdev_*`` RPC methods return it."""
 
@@ -90,6 +105,7 @@ class Entry:
             "destinationTx": hx(self.destination_tx),
             "reason": self.reason,
             "attempts": self.attempts,
+            "pending": self.pending,
             "history": [{"stage": str(s), "detail": d} for s, d in self.history],
         }
 

@@ -62,13 +62,7 @@ _BUNDLE_STATUS = keccak(b"bundleStatus(bytes32)")[:4]
 _EXECUTE_GAS = 8_000_000
 _PER_BLOCK = 7
 _MAX_ROUNDS = 64
-_FIRST_USER_ADDRESS = 0x20000
 _PENDING = (Stage.SENT, Stage.SEALED, Stage.SETTLED, Stage.ROOT_IMPORTED, Stage.STALLED)
-
-
-def _is_system(address: bytes) -> bool:
-    """Kernel and system contracts (below 0x20000): their L2->L1 messages are for Gateway and L1, not for L2s."""
-    return int.from_bytes(address, "big") < _FIRST_USER_ADDRESS
 
 
 @dataclass
@@ -174,7 +168,6 @@ class Relayer:
             log for log in receipt.logs if log.address == L1_MESSENGER and log.topics[:1] == (L1_MESSAGE_SENT_TOPIC,)
         ]
         interop = chain.chain_id in self.settlement.gateway_settled
-        own_tx = receipt.system or receipt.sender == self.account.address
         for index, log in enumerate(messages):
             sender = log.topics[1][12:]
             (payload,) = decode(["bytes"], log.data)
@@ -209,9 +202,7 @@ class Relayer:
             self.ledger.move(
                 added, Stage.SEALED, f"batch {record.number} of chain {chain.chain_id}", batch_number=record.number
             )
-            # Service messages our own executions emit settle with the next round; they need no round of their own.
-            if not (own_tx and entry.kind == "message" and _is_system(sender)):
-                self._dirty = True
+            self._dirty = True
         if chain.chain_id in self.settlement.gateway_settled:
             executed_here = {log.topics[1] for log in receipt.logs if log.topics[:1] == (_BUNDLE_EXECUTED,)}
             for log in receipt.logs:
@@ -333,7 +324,7 @@ class Relayer:
             block = entry.gateway_block
             if block is None or (final_gateway_block is not None and block > final_gateway_block):
                 continue
-            if entry.kind == "message" and _is_system(entry.sender):
+            if entry.kind == "message" and entry.service:
                 continue
             if entry.kind == "bundle":
                 targets = [entry.destination_chain_id] if entry.destination_chain_id in gw_chains else []
@@ -424,7 +415,7 @@ class Relayer:
     def _update_messages(self) -> None:
         gw_chains = self.settlement.gateway_settled
         for entry in self.ledger.by_stage(Stage.SETTLED):
-            if entry.kind != "message" or entry.gateway_block is None or _is_system(entry.sender):
+            if entry.kind != "message" or entry.gateway_block is None or entry.service:
                 continue
             others = [c for c in gw_chains if c != entry.source_chain_id]
             blocks = [self.settlement.imported_roots(c).get(entry.gateway_block) for c in others]

@@ -32,7 +32,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from zkconnect.errors import UnknownSnapshot
-from zkconnect.ledger import FINAL_STAGES, Entry, Stage
+from zkconnect.ledger import Entry, Stage
 from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import MethodSpec, rpc_method
 from zkconnect.rpc.errors import InvalidParams
@@ -119,9 +119,7 @@ def _devnet(d: Dispatcher) -> Devnet:
 
 
 def _pending(entry: Entry) -> bool:
-    if entry.kind == "message":
-        return entry.stage in (Stage.SENT, Stage.SEALED, Stage.SETTLED, Stage.STALLED)
-    return entry.stage not in FINAL_STAGES and entry.stage != Stage.FAILED
+    return entry.pending
 
 
 def _relay_state(devnet: Devnet) -> dict[str, Any]:
