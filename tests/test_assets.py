@@ -420,3 +420,34 @@ def test_eth_to_a_chain_with_another_base_token_and_back_as_call_value(custom: D
     assert token_balance(devnet, "zk-custom", weth_on_custom, bob.address) == UNIT
     assert chain_balance(devnet, "zk-custom", eth) == UNIT
     assert devnet.settlement.stalled() == {}
+
+
+# ---------------------------------------------------------------------- forged router calls
+
+
+def test_a_user_cannot_forge_a_router_finalize_deposit(w: World) -> None:
+    devnet = w.devnet
+    predicted = predict_bridged_token(devnet, "zk-a", w.token, "zk-b")
+    metadata = b"\x01" + encode(["uint256", "bytes", "bytes", "bytes"], [A, b"", b"", encode(["uint8"], [18])])
+    mint = encode(
+        ["address", "address", "address", "uint256", "bytes"],
+        [w.alice.address, w.alice.address, w.token, 1_000_000 * UNIT, metadata],
+    )
+    payload = sel("finalizeDeposit(uint256,bytes32,bytes)") + encode(
+        ["uint256", "bytes32", "bytes"], [A, w.asset, mint]
+    )
+    # a direct call to B's router (from = alice, not the router) and one to B's vault
+    starters = [
+        InteropCallStarter(to=format_evm_v1(address=L2_ASSET_ROUTER), data=payload),
+        InteropCallStarter(to=format_evm_v1(address=L2_NATIVE_TOKEN_VAULT), data=payload),
+    ]
+    for starter in starters:
+        receipt = devnet["zk-a"].transact(
+            w.alice.private_key, INTEROP_CENTER, send_bundle_calldata(B, [starter]), value=fee(devnet)
+        )
+        assert receipt.ok
+    devnet.relay()
+    assert not devnet["zk-b"].code(predicted)
+    assert token_address(devnet, "zk-b", w.asset) == bytes(20)
+    assert chain_balance(devnet, "zk-b", w.asset) == 0
+    assert devnet.settlement.stalled() == {}
