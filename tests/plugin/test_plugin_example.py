@@ -6,12 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "interop-dapp"
 
 
-def test_the_example_project_passes_with_plain_pytest() -> None:
+@pytest.mark.parametrize("options", [[], ["--zk-timing", "realistic"]], ids=["fast", "realistic"])
+def test_the_example_project_passes_with_plain_pytest(options: list[str]) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options],
         cwd=EXAMPLE,
         capture_output=True,
         text=True,

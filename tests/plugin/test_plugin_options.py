@@ -69,15 +69,29 @@ def test_mode(zk_relayer, pytestconfig):
     result.stderr.fnmatch_lines(["*--zk-relay*invalid choice*sometimes*"])
 
 
-def test_zk_timing_sets_the_devnet_timing_mode(pytester: pytest.Pytester) -> None:
+def test_zk_timing_realistic_catches_a_test_that_relied_on_instant_delivery(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
+        from zkconnect.testing import assert_bundle_executed, send_message
+
         def test_timing(zk_devnet, pytestconfig):
             assert zk_devnet.config.timing == (pytestconfig.getoption("zk_timing") or "fast")
+
+        def test_relies_on_instant_delivery(zk_a, zk_b):
+            recipient = zk_b.deploy("RecordingRecipient")
+            send_message(zk_a, zk_b, recipient, b"now")
+            assert recipient.call("count") == 1
+
+        def test_waits_for_the_outcome(zk_a, zk_b):
+            recipient = zk_b.deploy("RecordingRecipient")
+            assert_bundle_executed(send_message(zk_a, zk_b, recipient, b"later"))
+            assert recipient.call("count") == 1
         """
     )
-    pytester.runpytest().assert_outcomes(passed=1)
-    pytester.runpytest("--zk-timing", "realistic").assert_outcomes(passed=1)
+    pytester.runpytest().assert_outcomes(passed=3)
+    result = pytester.runpytest("--zk-timing", "realistic")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["FAILED *test_relies_on_instant_delivery*"])
 
 
 def test_zk_config_and_the_rootdir_devnet_toml_choose_the_topology(pytester: pytest.Pytester) -> None:
