@@ -184,3 +184,68 @@ def test_up_streams_crosschain_events_and_status_msgs_trace_read_them(tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=15)
     assert proc.returncode == 0
+
+
+def test_up_with_realistic_timing_mines_on_an_interval_and_delivers_after_gateway_finality(tmp_path):
+    """Transactions wait in the pool until the next tick; a bundle lands a few intervals later, not at once."""
+    from zkconnect.artifacts import load
+    from zkconnect.messages import InteropCallStarter, format_evm_v1, send_bundle_calldata
+
+    out_file = tmp_path / "devnet.json"
+    proc = _start(tmp_path, "--port-base", "0", "--timing", "realistic", "--config-out", str(out_file), "--log-dir", "")
+    try:
+        _read_until_ready(proc)
+        description = json.loads(out_file.read_text())
+        urls = {c["name"]: c["rpcUrl"] for c in description["chains"]}
+        alice = description["accounts"][0]["address"]
+
+        def wait_receipt(url: str, tx: str) -> dict[str, Any]:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                receipt = _rpc(url, "eth_getTransactionReceipt", tx)
+                if receipt:
+                    return dict(receipt)
+                time.sleep(0.1)
+            raise AssertionError(f"{tx} never mined")
+
+        deploy = _rpc(
+            urls["zk-b"], "eth_sendTransaction", {"from": alice, "data": "0x" + load("Counter").bytecode.hex()}
+        )
+        assert _rpc(urls["zk-b"], "eth_getTransactionReceipt", deploy) is None  # pending until the tick
+        assert _rpc(urls["zk-b"], "eth_getTransactionByHash", deploy)["blockNumber"] is None
+        wait_receipt(urls["zk-b"], deploy)
+        recorder_tx = _rpc(
+            urls["zk-b"],
+            "eth_sendTransaction",
+            {"from": alice, "data": "0x" + load("RecordingRecipient").bytecode.hex()},
+        )
+        recorder = wait_receipt(urls["zk-b"], recorder_tx)["contractAddress"]
+
+        starter = InteropCallStarter(to=format_evm_v1(None, bytes.fromhex(recorder[2:])), data=b"later")
+        sent = _rpc(
+            urls["zk-a"],
+            "eth_sendTransaction",
+            {
+                "from": alice,
+                "to": INTEROP_CENTER,
+                "data": "0x" + send_bundle_calldata(6566, [starter]).hex(),
+                "value": hex(description["interopFeeWei"]),
+            },
+        )
+        sent_at = wait_receipt(urls["zk-a"], sent)
+        (entry,) = _rpc(urls["zk-a"], "zkdev_getMessagesByTx", sent)
+        assert entry["stage"] in ("sealed", "settled")  # not delivered in the block that sent it
+        deadline = time.monotonic() + 30
+        while entry["stage"] != "executed" and time.monotonic() < deadline:
+            time.sleep(0.2)
+            (entry,) = _rpc(urls["zk-a"], "zkdev_getMessagesByTx", sent)
+        assert entry["stage"] == "executed", entry
+        executed = _rpc(urls["zk-b"], "eth_getTransactionReceipt", entry["destinationTx"])
+        source_block = _rpc(urls["zk-a"], "eth_getBlockByNumber", sent_at["blockNumber"], False)
+        dest_block = _rpc(urls["zk-b"], "eth_getBlockByNumber", executed["blockNumber"], False)
+        assert int(dest_block["timestamp"], 16) >= int(source_block["timestamp"], 16) + 2  # two intervals at least
+        gateway_final = int(_rpc(urls["gateway"], "eth_getBlockByNumber", "finalized", False)["number"], 16)
+        assert entry["gatewayBlock"] <= gateway_final  # the root came from a Gateway block final on L1
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(20)

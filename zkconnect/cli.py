@@ -101,8 +101,14 @@ def up(
             Path(config_out).write_text(json.dumps(description, indent=2) + "\n")
         events.start()
 
+    ticks: tuple[float, Any] | None = None
+    if config.timing == "realistic":
+        # Blocks on an interval of the shared clock: transactions wait in each chain's pool until the tick.
+        for chain in devnet.chains.values():
+            chain.automine = False
+        ticks = (config.block_time, devnet.tick)
     try:
-        _serve(dispatchers, ports, config.host, ready)
+        _serve(dispatchers, ports, config.host, ready, ticks)
     finally:
         events.close()
 
@@ -239,8 +245,11 @@ def _serve_imported(directory: str, host: str, port: int, config_out: str | None
     _serve({chain.name: dispatcher}, {chain.name: port}, host, ready)
 
 
-def _serve(dispatchers: dict[str, Any], ports: dict[str, int], host: str, ready: Any) -> None:
-    """Run the RPC server until SIGINT/SIGTERM; ``ready(real_ports)`` prints the banner."""
+def _serve(
+    dispatchers: dict[str, Any], ports: dict[str, int], host: str, ready: Any, ticks: tuple[float, Any] | None = None
+) -> None:
+    """Run the RPC server until SIGINT/SIGTERM; ``ready(real_ports)`` prints the banner; ``ticks`` is
+    ``(seconds, work)`` to run on the request thread on an interval (realistic timing)."""
     import asyncio
 
     from zkconnect.rpc.server import RpcServer
@@ -258,6 +267,8 @@ def _serve(dispatchers: dict[str, Any], ports: dict[str, int], host: str, ready:
             await server.stop()
             raise click.ClickException(f"cannot listen on {host}: {exc}") from exc
         ready(real)
+        if ticks is not None:
+            server.every(*ticks)
         click.echo("ready. Press Ctrl-C to stop.")
         sys.stdout.flush()
         await stop.wait()

@@ -141,18 +141,19 @@ class Devnet:
         return max(1, round(self.config.block_time))
 
     def tick(self) -> RelayReport | None:
-        """One block interval: mine the waiting transactions of every chain whose automine is off, then (with
-        realistic timing and the relayer in auto mode) move the interop pipeline one step.
+        """One block interval: (with realistic timing and the relayer in auto mode) move the interop pipeline one
+        step, then mine the waiting transactions of every chain whose automine is off.
 
         ``zkdev up --timing realistic`` calls this every ``block_time`` seconds; in-process code calls
         :meth:`advance`. Returns the relayer's report, or None if it did not run.
         """
+        report = None
+        if self.relayer.realistic and self.relayer.mode == "auto" and not self.relayer.paused:
+            report = self.relayer.tick()  # before mining: what is mined now settles from the next interval on
         for chain in self.chains.values():
             if not chain.automine and chain.pending_transactions:
                 chain.mine()
-        if self.relayer.realistic and self.relayer.mode == "auto" and not self.relayer.paused:
-            return self.relayer.tick()
-        return None
+        return report
 
     def advance(self, seconds: int) -> None:
         """Move the shared clock ``seconds`` forward, one :meth:`tick` per whole block interval."""

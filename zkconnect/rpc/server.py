@@ -16,7 +16,8 @@ import asyncio
 import itertools
 import json
 import logging
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,7 @@ class RpcServer:
         self._connections: dict[str, set[_Connection]] = {name: set() for name in dispatchers}
         self._sub_ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     def url(self, name: str, scheme: str = "http") -> str:
         """The URL of one chain (``scheme`` ``ws`` for WebSocket)."""
@@ -95,8 +97,31 @@ class RpcServer:
             dispatcher.chain.block_listeners.append(self._block_listener(name))
         return dict(self.ports)
 
+    def every(self, seconds: float, work: Callable[[], object]) -> None:
+        """Run ``work`` every ``seconds`` (wall time) on the thread that serves requests, so it never races them.
+
+        ``zkdev up --timing realistic`` ticks the devnet this way. Call after :meth:`start`; errors are printed
+        to stderr and the ticking goes on.
+        """
+        if self._loop is None:
+            raise RuntimeError("start the server before scheduling work on it")
+
+        async def ticker() -> None:
+            loop = asyncio.get_running_loop()
+            while True:
+                await asyncio.sleep(seconds)
+                try:
+                    await loop.run_in_executor(self._executor, work)
+                except Exception as exc:  # a failing tick must not stop the devnet
+                    print(f"zkdev: interval tick failed: {exc}", file=sys.stderr)
+
+        self._tasks.append(self._loop.create_task(ticker()))
+
     async def stop(self) -> None:
         """Close every connection and port."""
+        for task in self._tasks:
+            task.cancel()
+        self._tasks.clear()
         for conns in self._connections.values():
             for conn in list(conns):
                 await conn.ws.close()
