@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ class _Session:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.live: Devnet | None = None
+        self.in_test_body = False
         self.show_internal: bool = bool(config.getoption("zk_show_internal"))
         self._topologies: dict[str, _Topology] = {}
 
@@ -207,6 +209,14 @@ def pytest_fixture_setup(
         and _isolated(request)
         and not (fixturedef.scope == "function" and request.node.get_closest_marker(NO_ISOLATION_MARKER))
     ):
+        if state.in_test_body and fixturedef.scope != "function":
+            warnings.warn(
+                f"{fixturedef.scope}-scoped fixture {fixturedef.argname!r} was first requested inside a test body "
+                "(request.getfixturevalue): the devnet changes it makes are undone when this test ends. "
+                "Request it as a test argument instead.",
+                pytest.PytestWarning,
+                stacklevel=2,
+            )
         snapshot_id = devnet.snapshot()
         # Registered before the fixture runs, so it fires after the fixture's own teardown.
         fixturedef.addfinalizer(lambda: state.revert(devnet, snapshot_id))
@@ -229,9 +239,11 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     inner = getattr(handle, "inner_test", None)
     if inner is not None:
         handle.inner_test = _per_example(state, devnet, inner)  # Hypothesis' documented hook for plugins
+    state.in_test_body = True
     try:
         return (yield)
     finally:
+        state.in_test_body = False
         if inner is not None:
             handle.inner_test = inner
         state.revert(devnet, snapshot_id)

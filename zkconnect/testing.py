@@ -114,7 +114,7 @@ CREATE2_FACTORY = keccak(b"zkconnect:create2-factory")[12:]
 # calldata = salt (32 bytes) || init code; CREATE2 with msg.value; returns the 20-byte address or
 # bubbles the constructor's revert data.
 _CREATE2_FACTORY_CODE = bytes.fromhex(
-    "6020360380602060003760003590600034f58015601f57600052601460" + "0cf35b3d6000803e3d6000fd"
+    "6020360380602060003760003590600034f58015601f576000526014600cf35b3d6000803e3d6000fd"
 )
 _SEND_BUNDLE = keccak(b"sendBundle(bytes,(bytes,bytes,bytes[])[],bytes[])")[:4]
 _SEND_MESSAGE = keccak(b"sendMessage(bytes,bytes,bytes[])")[:4]

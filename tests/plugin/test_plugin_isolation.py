@@ -206,3 +206,21 @@ def test_relay_steps_and_class_scoped_fixtures(pytester: pytest.Pytester) -> Non
         """
     )
     pytester.runpytest().assert_outcomes(passed=3)
+
+
+def test_a_wider_fixture_first_requested_in_a_test_body_is_warned_about(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def counter(zk_a):
+            return zk_a.deploy("Counter")
+
+        def test_late(request, zk_a):
+            assert request.getfixturevalue("counter").call("count") == 0
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*module-scoped fixture 'counter' was first requested inside a test body*"])
