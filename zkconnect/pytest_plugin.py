@@ -19,7 +19,8 @@ Each example of a Hypothesis ``@given`` test gets its own snapshot too.
 ``@pytest.mark.zk_no_isolation`` lets a test's changes (and its function fixtures') persist.
 
 Options: ``--zk-config PATH``, ``--zk-relay auto|manual``, ``--zk-timing fast|realistic``,
-``--zk-show-internal`` (keep zkconnect's frames in tracebacks). Marker
+``--zk-show-internal`` (keep zkconnect's frames in tracebacks); the first three also as ini
+settings ``zk_config``, ``zk_relay``, ``zk_timing`` (pytest.ini or ``[tool.pytest.ini_options]``). Marker
 ``@pytest.mark.zk_topology("three-chains.toml")`` (or ``"default"``) picks the topology of one
 test, or of a module through ``pytestmark``; paths are relative to the test file, then the rootdir.
 
@@ -60,6 +61,7 @@ __tracebackhide__ = _hide_frames
 NO_ISOLATION_MARKER = "zk_no_isolation"
 TOPOLOGY_MARKER = "zk_topology"
 _DEVNET_FIXTURE = "zk_devnet"
+_CHOICES = {"zk_relay": ("auto", "manual"), "zk_timing": ("fast", "realistic")}
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -82,15 +84,25 @@ class _Session:
         self.show_internal: bool = bool(config.getoption("zk_show_internal"))
         self._topologies: dict[str, _Topology] = {}
 
+    def setting(self, name: str) -> str | None:
+        """A ``--zk-*`` option, else the ``zk_*`` ini value (pytest.ini / pyproject), else None."""
+        value = self.config.getoption(name) or self.config.getini(name) or None
+        allowed = _CHOICES.get(name)
+        if value is not None and allowed and value not in allowed:
+            raise pytest.UsageError(f"ini option {name} = {value!r} must be one of: {', '.join(allowed)}")
+        return None if value is None else str(value)
+
     def overrides(self) -> dict[str, Any]:
-        return {"relay": self.config.getoption("zk_relay"), "timing": self.config.getoption("zk_timing")}
+        return {"relay": self.setting("zk_relay"), "timing": self.setting("zk_timing")}
 
     def default_config(self) -> DevnetConfig:
-        option = self.config.getoption("zk_config")
-        if option:
-            path = Path(option)
+        if self.config.getoption("zk_config"):
+            path = Path(self.config.getoption("zk_config"))
             if not path.is_absolute():
                 path = Path(self.config.invocation_params.dir) / path
+            return load_config(path, overrides=self.overrides())
+        if self.config.getini("zk_config"):
+            path = Path(self.config.rootpath) / str(self.config.getini("zk_config"))
             return load_config(path, overrides=self.overrides())
         if os.environ.get("ZKDEV_CONFIG"):
             return load_config(None, overrides=self.overrides())
@@ -155,6 +167,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=("fast", "realistic"),
         help="the devnet's timing mode (re-run a suite that passed with fast timing under realistic)",
     )
+    parser.addini("zk_config", "devnet.toml for zk_devnet, relative to the rootdir (--zk-config wins)", default="")
+    parser.addini("zk_relay", "auto or manual (--zk-relay wins)", default="")
+    parser.addini("zk_timing", "fast or realistic (--zk-timing wins)", default="")
     group.addoption(
         "--zk-show-internal", action="store_true", default=False, help="keep zkconnect's own frames in tracebacks"
     )
@@ -170,6 +185,7 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{TOPOLOGY_MARKER}(config): run with the devnet of this devnet.toml (or 'default'); per test or per module",
     )
     config.stash[_STATE] = _Session(config)
+    config.stash[_STATE].overrides()  # a bad ini value stops the run here, before any test
     testing.SHOW_INTERNAL_FRAMES = config.stash[_STATE].show_internal
 
 

@@ -69,6 +69,24 @@ def test_mode(zk_relayer, pytestconfig):
     result.stderr.fnmatch_lines(["*--zk-relay*invalid choice*sometimes*"])
 
 
+def test_ini_settings_apply_and_the_command_line_wins(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".toml", three=THREE_CHAINS)
+    pytester.makeini("[pytest]\nzk_relay = manual\nzk_config = three.toml\n")
+    pytester.makepyfile(
+        """
+        def test_settings(zk_devnet, zk_relayer, pytestconfig):
+            assert len(zk_devnet.config.chains) == 3
+            assert zk_relayer.mode == (pytestconfig.getoption("zk_relay") or "manual")
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+    pytester.runpytest("--zk-relay", "auto").assert_outcomes(passed=1)
+    pytester.makeini("[pytest]\nzk_timing = slow\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*zk_timing = 'slow' must be one of: fast, realistic*"])
+
+
 def test_zk_timing_realistic_catches_a_test_that_relied_on_instant_delivery(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
