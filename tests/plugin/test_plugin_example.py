@@ -22,4 +22,4 @@ def test_the_example_project_passes_with_plain_pytest(options: list[str]) -> Non
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "7 passed" in result.stdout
+    assert "8 passed" in result.stdout
