@@ -3,8 +3,10 @@ pragma solidity ^0.8.28;
 
 import {IERC7786Attributes, IERC7786GatewaySource} from "../common/interfaces/IERC7786.sol";
 import {IL2CrossChainSender} from "../common/interfaces/IL2CrossChainSender.sol";
+import {BalanceChange} from "../common/interfaces/IAssetTrackerDataEncoding.sol";
 import {
     IBaseTokenHolder,
+    IGWAssetTracker,
     IL1Messenger,
     IL2AssetRouterBaseTokenDeposit,
     IL2Bridgehub,
@@ -28,6 +30,7 @@ import {
     SUPPORTED_INTEROP_ATTRIBUTES
 } from "../common/Messaging.sol";
 import {
+    GW_ASSET_TRACKER_ADDR,
     L2_ASSET_ROUTER_ADDR,
     L2_BASE_TOKEN_HOLDER_ADDR,
     L2_BOOTLOADER_ADDRESS,
@@ -35,7 +38,8 @@ import {
     L2_COMPLEX_UPGRADER_ADDR,
     L2_NATIVE_TOKEN_VAULT_ADDR,
     L2_SYSTEM_CONTEXT_ADDR,
-    L2_TO_L1_MESSENGER_ADDR
+    L2_TO_L1_MESSENGER_ADDR,
+    SETTLEMENT_LAYER_RELAY_SENDER
 } from "../common/L2ContractAddresses.sol";
 import {
     AttributeAlreadySet,
@@ -430,6 +434,30 @@ contract InteropCenter is IERC7786GatewaySource, SystemOwnable, ReentrancyLock {
             _attributeSelector == IERC7786Attributes.executionAddress.selector ||
             _attributeSelector == IERC7786Attributes.unbundlerAddress.selector ||
             _attributeSelector == IERC7786Attributes.useFixedFee.selector;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                    Deposits relayed through Gateway
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice On Gateway: a deposit from L1 to `_chainId` (a chain settling here) is relayed by L1 with the balance it
+    ///         moves, which Gateway's asset tracker credits to the chain before the chain may spend it. Callable only
+    ///         by the L1 relay sender of the Gateway's priority transactions.
+    /// @dev In v31 the transaction is then appended to the chain's priority queue on Gateway; the devnet executes the
+    ///      deposit on the chain from the L1 request itself, so only the balance change is kept here.
+    function forwardTransactionOnGatewayWithBalanceChange(
+        uint256 _chainId,
+        bytes32 _canonicalTxHash,
+        uint64 _expirationTimestamp,
+        BalanceChange calldata _balanceChange
+    ) external {
+        if (msg.sender != SETTLEMENT_LAYER_RELAY_SENDER) revert Unauthorized(msg.sender);
+        _expirationTimestamp;
+        IGWAssetTracker(GW_ASSET_TRACKER_ADDR).handleChainBalanceIncreaseOnGateway(
+            _chainId,
+            _canonicalTxHash,
+            _balanceChange
+        );
     }
 
     /*//////////////////////////////////////////////////////////////

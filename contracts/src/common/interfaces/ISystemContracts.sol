@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {InteropRoot, L2Log, L2Message, L2ToL1Log, ProcessLogsInput} from "../Messaging.sol";
+import {BalanceChange} from "./IAssetTrackerDataEncoding.sol";
 
 /// @title SystemContext (0x800b), the parts interop needs.
 interface ISystemContext {
@@ -109,6 +110,12 @@ interface IGWAssetTracker {
     function processLogsAndMessages(ProcessLogsInput calldata _processLogsInputs) external;
 
     function getEmptyMultichainBatchRoot(uint256 _chainId) external pure returns (bytes32);
+
+    function handleChainBalanceIncreaseOnGateway(
+        uint256 _chainId,
+        bytes32 _canonicalTxHash,
+        BalanceChange calldata _balanceChange
+    ) external;
 }
 
 /// @title The per-chain settlement contract (executor) as seen by bridgehubs and trackers.
