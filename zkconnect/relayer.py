@@ -454,15 +454,17 @@ class Relayer:
             execution = bundle.bundle_attributes.execution_address
             if execution:
                 chain_id, address = parse_evm_v1(execution)
-                if chain_id in (0, destination) and bytes.fromhex(address[2:]) != self.account.address:
+                local = chain_id in (0, destination)
+                if not local or bytes.fromhex(address[2:]) != self.account.address:
                     self._ensure_root(entry, destination)
+                    how = (
+                        f"only {address} may execute it on chain {destination}"
+                        if local
+                        else f"only {address} on chain {chain_id} may execute it, with a bundle from chain {chain_id} "
+                        f"whose call asks the InteropHandler on {destination} to executeBundle"
+                    )
                     if entry.stage != Stage.AWAITING_EXECUTOR:
-                        self.ledger.move(
-                            entry,
-                            Stage.AWAITING_EXECUTOR,
-                            f"only {address} may execute it on chain {destination}",
-                            reason=None,
-                        )
+                        self.ledger.move(entry, Stage.AWAITING_EXECUTOR, how, reason=None)
                     continue
             status = self._bundle_status(destination, entry.id)
             if status not in (BundleStatus.UNRECEIVED, BundleStatus.VERIFIED):

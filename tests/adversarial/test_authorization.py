@@ -127,6 +127,10 @@ def test_A1_the_right_address_on_another_chain_may_not_execute_directly(
     failed = dict(report.failed)
     assert intruder.hash in failed and failed[intruder.hash].startswith("ExecutingNotAllowed(")
     assert rescue.hash in report.executed
+    assert sent.hash not in failed  # the relayer never spends a transaction on a bundle only bob@A may execute
+    assert devnet.bundle(sent.hash).stage == Stage.EXECUTED
+    history = " ".join(detail for _, detail in devnet.bundle(sent.hash).history)
+    assert f"on chain {A_ID} may execute it" in history
     assert bundle_status(b, sent.hash) == FULLY_EXECUTED
     assert uint_view(b, recipient, "count()") == 1
 
