@@ -155,3 +155,19 @@ def test_bad_params(rpc):
         error = rpc.error("zk-a", method, *params)
         assert error["code"] == -32602 and name in error["message"], (method, error)
     assert rpc("zk-a", "zkdev_getBundle", "0x" + "00" * 32) is None
+
+
+def test_a_devnet_revert_also_rolls_back_filters_and_impersonation(rpc):
+    """Isolation between tests: nothing installed after a snapshot survives its revert."""
+    kept = rpc("zk-a", "eth_newBlockFilter")
+    sid = rpc("l1", "zkdev_snapshot")
+    later = rpc("zk-a", "eth_newBlockFilter")
+    stranger = "0x" + "42" * 20
+    assert rpc("zk-a", "anvil_impersonateAccount", stranger) is None
+    rpc("zk-a", "anvil_autoImpersonateAccount", True)
+    assert rpc("l1", "zkdev_revert", sid) is True
+    assert rpc("zk-a", "eth_getFilterChanges", kept) == []
+    error = rpc.error("zk-a", "eth_getFilterChanges", later)
+    assert error["message"] == "filter not found"
+    tx = {"from": stranger, "to": ALICE, "value": "0x1"}
+    assert "error" in rpc.raw("zk-a", "eth_sendTransaction", [tx])  # neither impersonated nor auto-impersonated now

@@ -137,6 +137,17 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ registration
 
+    def snapshot_state(self) -> tuple[Any, frozenset[bytes], bool]:
+        """Installed filters and impersonation, so a whole-devnet revert also rolls them back."""
+        return self.filters.snapshot_state(), frozenset(self.impersonation.accounts), self.impersonation.auto
+
+    def restore_state(self, state: tuple[Any, frozenset[bytes], bool]) -> None:
+        """Go back to a capture of :meth:`snapshot_state`."""
+        filters, accounts, auto = state
+        self.filters.restore_state(filters)
+        self.impersonation.accounts = set(accounts)
+        self.impersonation.auto = auto
+
     def register(self, name: str, handler: Handler, *, replace: bool = False) -> None:
         """Add a raw handler under ``name``; refuses to shadow an existing one unless ``replace``."""
         if name in self._methods and not replace:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import rlp
@@ -190,6 +190,14 @@ class FilterRegistry:
     def uninstall(self, fid: Any) -> bool:
         """Remove a filter; False when unknown."""
         return self._filters.pop(fid, None) is not None if isinstance(fid, str) else False
+
+    def snapshot_state(self) -> dict[str, _Filter]:
+        """A copy of every installed filter (ids are never reused, so the id counter is not part of it)."""
+        return {fid: replace(f, pending_seen=set(f.pending_seen)) for fid, f in self._filters.items()}
+
+    def restore_state(self, state: dict[str, _Filter]) -> None:
+        """Put the filters back as :meth:`snapshot_state` captured them."""
+        self._filters = {fid: replace(f, pending_seen=set(f.pending_seen)) for fid, f in state.items()}
 
 
 # ---------------------------------------------------------------------------- methods

@@ -64,4 +64,5 @@ def dispatcher_for(devnet: Devnet, chain: str | int) -> Dispatcher:
     name = devnet.chain_config(chain).name
     if name not in cache:
         cache[name] = Dispatcher(devnet[name], devnet=devnet)
+        devnet.register(cache[name])  # filters and impersonation roll back with the devnet
     return cache[name]
