@@ -39,12 +39,25 @@ from eth_account import Account  # noqa: E402
 from eth_utils.address import to_checksum_address  # noqa: E402
 from eth_utils.crypto import keccak  # noqa: E402
 
-from zkconnect import Devnet  # noqa: E402
+from zkconnect import Devnet, assets  # noqa: E402
 from zkconnect.accounts import DevAccount, dev_accounts  # noqa: E402
 from zkconnect.artifacts import load  # noqa: E402
 from zkconnect.config import default_config  # noqa: E402
-from zkconnect.messages import InteropCallStarter, format_evm_v1, send_bundle_calldata  # noqa: E402
-from zkconnect.system_contracts import INTEROP_CENTER  # noqa: E402
+from zkconnect.messages import (  # noqa: E402
+    InteropCallStarter,
+    NtvBurnData,
+    format_evm_v1,
+    indirect_call,
+    second_bridge_data,
+    send_bundle_calldata,
+)
+from zkconnect.system_contracts import (  # noqa: E402
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+    L2_ASSET_ROUTER,
+    L2_INTEROP_ROOT_STORAGE,
+    L2_NATIVE_TOKEN_VAULT,
+)
 
 IMPORT_SECONDS = time.perf_counter() - _t0
 
@@ -180,21 +193,36 @@ def bundle_workload(devnet: Devnet) -> Workload:
     return Workload("interop bundle (1 call)", devnet, alice, send_data, arrived)
 
 
-def erc20_workload(devnet: Devnet) -> Workload | None:
-    """A crosschain ERC20 transfer through the asset router, when zkconnect.assets exists."""
-    try:
-        from zkconnect import assets  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    factory = getattr(assets, "bench_transfer_workload", None)
-    if factory is None:
-        return None
-    made: Workload = factory(devnet, Workload)
-    return made
+def erc20_workload(devnet: Devnet) -> Workload:
+    """One crosschain ERC20 transfer: a token native to zk-a (registered, balance migrated to Gateway, vault
+    approved once) sent to bob on zk-b through the L2AssetRouter (an interop bundle with an ``indirectCall``)."""
+    alice, bob = devnet.accounts[0], devnet.accounts[1]
+    token = assets.deploy_test_token(devnet, "zk-a", alice, mint=10**30)
+    asset = assets.register_token(devnet, "zk-a", token, alice)
+    assets.migrate_token_balance(devnet, "zk-a", asset)
+    approve = calldata("approve(address,uint256)", L2_NATIVE_TOKEN_VAULT, 2**256 - 1)
+    devnet["zk-a"].transact(alice.private_key, token, approve)
+    bridged = assets.predict_bridged_token(devnet, "zk-a", token, "zk-b")
+    fee = devnet.interop_fee("zk-a")
+    burn = NtvBurnData(amount=1, remote_receiver="0x" + bob.address.hex()).encode()
+    starter = InteropCallStarter(
+        to=format_evm_v1(address=L2_ASSET_ROUTER),
+        data=second_bridge_data(asset, burn),
+        call_attributes=(indirect_call(0),),
+    )
+    data = send_bundle_calldata(6566, [starter])
+
+    def send_data(i: int) -> tuple[bytes, bytes, int]:
+        return INTEROP_CENTER, data, fee
+
+    def arrived(i: int) -> bool:
+        return assets.token_balance(devnet, "zk-b", bridged, bob.address) >= i + 1
+
+    return Workload("ERC20 via L2AssetRouter", devnet, alice, send_data, arrived)
 
 
 def make_workload(devnet: Devnet) -> Workload:
-    return erc20_workload(devnet) or bundle_workload(devnet)
+    return erc20_workload(devnet)
 
 
 # ---------------------------------------------------------------------- the measurements
@@ -235,6 +263,7 @@ def measure_latency(count: int) -> dict[str, Any]:
             if not ok:
                 raise RuntimeError(f"transfer {i} did not arrive: {devnet.relayer.problems[-3:]}")
     ratio = [lat / f for lat, f in zip(latencies, floors, strict=True) if f > 0]
+    steps = transfer_gas(devnet, work, count)
     return {
         "workload": work.name,
         "count": count,
@@ -243,7 +272,31 @@ def measure_latency(count: int) -> dict[str, Any]:
         "evm_floor_p50_ms": statistics.median(floors) * 1000,
         "overhead_ratio_p50": statistics.median(ratio),
         "evm_transactions_per_transfer": timer.transactions,
+        "gas_per_step": steps,
     }
+
+
+def transfer_gas(devnet: Devnet, work: Workload, index: int) -> dict[str, int]:
+    """Gas of every transaction one (steady-state) transfer causes, by chain and step."""
+    names = {
+        INTEROP_CENTER: "InteropCenter.sendBundle (user)",
+        INTEROP_HANDLER: "InteropHandler.executeBundle (relayer)",
+        L2_INTEROP_ROOT_STORAGE: "interop root import (bootloader)",
+    }
+    before = {name: chain.block_number for name, chain in devnet.chains.items()}
+    to, data, value = work.send_data(index)
+    devnet["zk-a"].transact(work.sender.private_key, to, data, value=value)
+    steps: dict[str, int] = {}
+    for name, chain in devnet.chains.items():
+        for number in range(before[name] + 1, chain.block_number + 1):
+            for receipt in chain.block(number).receipts:
+                target = receipt.to or b""
+                label = names.get(target) or (
+                    "batch settlement (validator)" if receipt.system else f"call to 0x{target.hex()}"
+                )
+                key = f"{name}: {label}"
+                steps[key] = steps.get(key, 0) + receipt.gas_used
+    return steps
 
 
 def measure_throughput(batch: int, rounds: int) -> dict[str, Any]:
@@ -434,20 +487,21 @@ def measure_http_latency(count: int) -> dict[str, Any]:
 
 
 def measure_anvil_transfers(binary: str, count: int) -> dict[str, Any]:
-    """Plain single-chain transactions on anvil (a token-less call to a contract), sent and confirmed over HTTP."""
+    """The peer: ERC20 ``transfer`` calls of the same TestERC20 on one anvil chain, sent and confirmed over HTTP."""
     base = free_port_base(1)
     url = f"http://127.0.0.1:{base}"
-    alice = dev_accounts()[0]
+    alice, bob = dev_accounts()[0], dev_accounts()[1]
     with anvil_up(binary, base, [31337]):
-        code = load("RecordingRecipient").bytecode
+        code = load("TestERC20").bytecode + encode(["string", "string", "uint8"], ["Test", "TEST", 18])
         deployed = _wait_receipt(url, _send_raw(url, alice.private_key, 31337, 0, None, code, 0))
-        inbox = bytes.fromhex(deployed["contractAddress"][2:])
-        payload = keccak(b"receiveMessage(bytes32,bytes,bytes)")[:4]
+        token = bytes.fromhex(deployed["contractAddress"][2:])
+        mint = keccak(b"mint(address,uint256)")[:4] + encode(["address", "uint256"], [alice.address, 10**30])
+        _wait_receipt(url, _send_raw(url, alice.private_key, 31337, 1, token, mint, 0))
+        transfer = keccak(b"transfer(address,uint256)")[:4] + encode(["address", "uint256"], [bob.address, 1])
         latencies = []
         for i in range(count):
-            data = payload + encode(["bytes32", "bytes", "bytes"], [bytes(32), format_evm_v1(1, alice.address), b"x"])
             start = time.perf_counter()
-            tx_hash = _send_raw(url, alice.private_key, 31337, 1 + i, inbox, data, 0)
+            tx_hash = _send_raw(url, alice.private_key, 31337, 2 + i, token, transfer, 0)
             _wait_receipt(url, tx_hash)
             latencies.append(time.perf_counter() - start)
     return {"count": count, "p50_ms": statistics.median(latencies) * 1000, "p95_ms": percentile(latencies, 0.95) * 1000}
@@ -487,15 +541,20 @@ def render(results: dict[str, Any]) -> str:
     row("transfer A->B in-process p95 (ms)", lat["p95_ms"])
     row("  EVM floor p50 (ms)", lat["evm_floor_p50_ms"])
     row("  devnet total / EVM floor (p50)", lat["overhead_ratio_p50"], "<= 1.3")
+    for step, gas in lat["gas_per_step"].items():
+        row(f"  gas, {step}", gas)
     if "http_latency" in results:
         h = results["http_latency"]
-        row("transfer A->B over HTTP p50 (ms)", h["p50_ms"])
-        row("transfer A->B over HTTP p95 (ms)", h["p95_ms"])
+        row("1-call bundle A->B over HTTP p50 (ms)", h["p50_ms"])
+        row("1-call bundle A->B over HTTP p95 (ms)", h["p95_ms"])
     if "anvil_transfers" in results:
         a = results["anvil_transfers"]
-        row("anvil: one tx sent+confirmed over HTTP p50 (ms)", a["p50_ms"])
+        row("anvil: one ERC20 transfer sent+confirmed over HTTP p50 (ms)", a["p50_ms"])
         if "http_latency" in results:
-            row("crosschain over HTTP / anvil single-chain tx (p50)", results["http_latency"]["p50_ms"] / a["p50_ms"])
+            row(
+                "crosschain bundle over HTTP / anvil ERC20 transfer (p50)",
+                results["http_latency"]["p50_ms"] / a["p50_ms"],
+            )
     t = results["throughput"]
     row(f"batched throughput, {t['batch']} per batch (transfers/s)", t["transfers_per_s"])
     row("batched / one-at-a-time rate", results["batched_over_single"], ">= 2")
