@@ -11,9 +11,14 @@ blocks the scratch chains mined.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from eth_keys.datatypes import PrivateKey
 from eth_utils.crypto import keccak
@@ -99,8 +104,58 @@ def _relayer() -> DevAccount:
 
 
 def devnet_genesis(config: DevnetConfig) -> Genesis:
-    """The genesis of ``config``'s topology (cached per topology, accounts and fee)."""
-    return _build(_Key.of(config))
+    """The genesis of ``config``'s topology (cached per topology, accounts and fee).
+
+    Built once per process, and kept on disk (see :func:`genesis_cache_dir`) keyed by the topology,
+    the compiled artifacts and zkconnect's own sources, so a later process deploys nothing at startup.
+    """
+    return _cached(_Key.of(config))
+
+
+_KEEP_CACHED = 16
+
+
+def genesis_cache_dir() -> Path | None:
+    """Where genesis states are cached: ``$ZKCONNECT_CACHE_DIR``, else ``$XDG_CACHE_HOME/zkconnect``, else
+    ``~/.cache/zkconnect``. ``ZKCONNECT_CACHE_DIR=off`` disables the disk cache."""
+    chosen = os.environ.get("ZKCONNECT_CACHE_DIR")
+    if chosen == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "zkconnect"
+
+
+@lru_cache(maxsize=8)
+def _cached(key: _Key) -> Genesis:
+    directory = genesis_cache_dir()
+    if directory is None:
+        return _build(key)
+    path = directory / f"genesis-{_fingerprint(key)}.pickle"
+    with suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        found = pickle.loads(path.read_bytes())
+        if isinstance(found, Genesis):
+            return found
+    genesis = _build(key)
+    with suppress(OSError):  # a read-only or full disk only costs the next start its cache
+        directory.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(genesis, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+        for stale in sorted(directory.glob("genesis-*.pickle"), key=lambda p: p.stat().st_mtime)[:-_KEEP_CACHED]:
+            stale.unlink()
+    return genesis
+
+
+def _fingerprint(key: _Key) -> str:
+    """Topology + every compiled artifact + every zkconnect source: any change builds a new genesis."""
+    digest = hashlib.sha256(repr(key).encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted([*package.glob("*.py"), *(package / "artifacts").glob("*.json")]):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -122,7 +177,6 @@ class _Key:
         )
 
 
-@lru_cache(maxsize=8)
 def _build(key: _Key) -> Genesis:
     configs = [ChainConfig(name, cid, 0, role, settlement, base) for name, cid, role, settlement, base in key.chains]  # type: ignore[arg-type]
     by_name = {c.name: c for c in configs}
