@@ -241,3 +241,20 @@ def test_dev_accounts_are_funded_on_every_chain(devnet: Devnet):
     assert devnet.accounts[10].checksum_address == "0x36615Cf349d7F6344891B1e7CA7C72883F5dc049"
     for chain in devnet.chains.values():
         assert {chain.balance(a.address) for a in devnet.accounts} == {10_000 * 10**18}
+
+
+def test_a_full_block_leaves_the_rest_pending_in_nonce_order(devnet: Devnet, alice, bob):
+    """Like a real node: a transaction whose gas limit does not fit in the block waits for the next one."""
+    chain = devnet["zk-a"]
+    chain.automine = False
+    limit = int(chain.head.header.gas_limit)
+    big = limit - 10_000  # fits only in an empty block: a block's used gas (not its limits) is what counts
+    hashes = [chain.submit(chain.sign(alice.private_key, bob.address, value=1, gas=big)) for _ in range(3)]
+    small = chain.submit(chain.sign(bob.private_key, alice.address, value=1, gas=21_000))
+    (first,) = chain.mine()
+    assert [bytes(tx.hash) for tx in first.transactions] == [hashes[0], small]
+    assert [bytes(tx.hash) for tx in chain.pending_transactions] == hashes[1:]
+    records = chain.mine_pending()
+    assert [len(r.transactions) for r in records] == [1, 1]
+    assert all(chain.receipt(h) is not None and chain.receipt(h).ok for h in hashes)
+    assert chain.nonce(alice.address) == 3 and not chain.pending_transactions

@@ -887,11 +887,24 @@ class Chain:
     # ------------------------------------------------------------------ mining
 
     def mine(self, count: int = 1) -> list[BlockRecord]:
-        """Mine the pending pool into one block, then ``count - 1`` empty blocks."""
-        records = [self._mine(list(self._pool))]
-        self._pool.clear()
-        records.extend(self._mine([]) for _ in range(count - 1))
+        """Mine the pending pool into one block, then ``count - 1`` more blocks (each takes what is still pending).
+
+        As on a real node, a transaction whose gas limit does not fit in what is left of the block's gas
+        stays pending for the next block, and so do the later transactions of its sender.
+        """
+        records = []
+        for _ in range(count):
+            pending = list(self._pool)
+            self._pool.clear()
+            records.append(self._mine(pending))
         self._after_mine()
+        return records
+
+    def mine_pending(self) -> list[BlockRecord]:
+        """Mine blocks until the pool is empty (at least one block)."""
+        records = self.mine()
+        while self._pool:
+            records.extend(self.mine())
         return records
 
     def _mine(self, txs: list[SignedTransactionAPI], calls: Sequence[SystemCall] = ()) -> BlockRecord:
@@ -908,10 +921,21 @@ class Chain:
         results: list[_TxResult] = []
         restore: list[tuple[bytes, int]] = []
         result_header = header
-        for index, tx in enumerate(txs):
+        deferred: list[SignedTransactionAPI] = []
+        blocked: set[bytes] = set()
+        included: list[SignedTransactionAPI] = []
+        for tx in txs:
+            sender = bytes(tx.sender)
+            if bytes(tx.hash) not in system and (
+                sender in blocked or tx.gas > int(result_header.gas_limit) - int(result_header.gas_used)
+            ):
+                deferred.append(tx)  # the block is full for it: next block, with its sender's later nonces
+                blocked.add(sender)
+                continue
+            index = len(included)
+            included.append(tx)
             for hook in self.pre_transaction_hooks:
                 hook(state, index)
-            sender = bytes(tx.sender)
             if bytes(tx.hash) in system:
                 before = state.get_balance(sender)
                 state.set_balance(sender, before + tx.gas * tx.gas_price + tx.value)
@@ -925,6 +949,8 @@ class Chain:
             result_header = vm.add_receipt_to_header(result_header, receipt)
             receipts.append(receipt)
             results.append(_TxResult.of(computation, sender, int(tx.nonce)))
+        txs = included
+        self._pool[:0] = deferred
         state.persist()
         result_header = result_header.copy(state_root=state.state_root)
         block = vm.set_block_transactions_and_withdrawals(vm.get_block(), result_header, txs, receipts)

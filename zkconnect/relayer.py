@@ -60,7 +60,6 @@ _BUNDLE_UNBUNDLED = keccak(b"BundleUnbundled(bytes32)")
 _BUNDLE_VERIFIED = keccak(b"BundleVerified(bytes32)")
 _BUNDLE_STATUS = keccak(b"bundleStatus(bytes32)")[:4]
 _EXECUTE_GAS = 8_000_000
-_PER_BLOCK = 7
 _MAX_ROUNDS = 64
 _PENDING = (Stage.SENT, Stage.SEALED, Stage.SETTLED, Stage.ROOT_IMPORTED, Stage.STALLED)
 
@@ -481,31 +480,29 @@ class Relayer:
             by_destination.setdefault(destination, []).append((entry, data))
         for destination, work in by_destination.items():
             chain = self.devnet[destination]
-            for start in range(0, len(work), _PER_BLOCK):
-                chunk = work[start : start + _PER_BLOCK]
-                hashes = self._submit_block(chain, [data for _, data in chunk])
-                for (entry, _), tx_hash in zip(chunk, hashes, strict=True):
-                    receipt = chain.receipt(tx_hash)
-                    assert receipt is not None
-                    current = self.ledger.bundle(entry.id)
-                    if receipt.ok:
-                        if current.stage != Stage.EXECUTED:
-                            current = self.ledger.move(
-                                current, Stage.EXECUTED, f"tx 0x{tx_hash.hex()}", destination_tx=tx_hash
-                            )
-                        self.ledger.replace(current, attempts=current.attempts + 1)
-                        report.executed.append(entry.id)
-                    elif current.stage not in FINAL_STAGES:
-                        reason = describe_revert(receipt.output)
-                        self.ledger.move(
-                            current,
-                            Stage.FAILED,
-                            f"tx 0x{tx_hash.hex()} reverted: {reason}",
-                            destination_tx=tx_hash,
-                            reason=reason,
-                            attempts=current.attempts + 1,
+            hashes = self._submit_block(chain, [data for _, data in work])
+            for (entry, _), tx_hash in zip(work, hashes, strict=True):
+                receipt = chain.receipt(tx_hash)
+                assert receipt is not None
+                current = self.ledger.bundle(entry.id)
+                if receipt.ok:
+                    if current.stage != Stage.EXECUTED:
+                        current = self.ledger.move(
+                            current, Stage.EXECUTED, f"tx 0x{tx_hash.hex()}", destination_tx=tx_hash
                         )
-                        report.failed.append((entry.id, reason))
+                    self.ledger.replace(current, attempts=current.attempts + 1)
+                    report.executed.append(entry.id)
+                elif current.stage not in FINAL_STAGES:
+                    reason = describe_revert(receipt.output)
+                    self.ledger.move(
+                        current,
+                        Stage.FAILED,
+                        f"tx 0x{tx_hash.hex()} reverted: {reason}",
+                        destination_tx=tx_hash,
+                        reason=reason,
+                        attempts=current.attempts + 1,
+                    )
+                    report.failed.append((entry.id, reason))
 
     def _ensure_root(self, entry: Entry, destination: int) -> None:
         assert entry.gateway_block is not None
@@ -529,5 +526,5 @@ class Relayer:
             ]
         finally:
             chain.automine = automine
-        chain.mine()
+        chain.mine_pending()  # as many blocks as the block gas limit needs
         return hashes

@@ -62,7 +62,9 @@ _GW_EXECUTE = keccak(f"executeBatch(uint256,bytes32,{_L2_LOG}[],bytes[],bytes32,
 _L1_EXECUTE = keccak(f"executeBatch(uint256,bytes32,{_L2_LOG}[],bytes[],bytes32)".encode())[:4]
 _ADD_INTEROP_ROOT = keccak(b"addInteropRoot(uint256,uint256,bytes32[])")[:4]
 _HISTORICAL_ROOT = keccak(b"historicalRoot(uint256)")[:4]
-_EXECUTIONS_PER_BLOCK = 6
+_EXECUTE_BASE_GAS = 3_000_000
+_EXECUTE_GAS_PER_LOG = 250_000
+_EXECUTE_GAS_PER_BYTE = 200
 """Batch executions per settlement-layer block (each is given 8M gas; the block holds 60M)."""
 
 
@@ -261,14 +263,17 @@ class Settlement:
     def _execute(self, layer: Chain, work: list[tuple[int, Batch]]) -> list[BatchExecution]:
         done: list[BatchExecution] = []
         failures: list[str] = []
-        for start in range(0, len(work), _EXECUTIONS_PER_BLOCK):
-            chunk = [
-                (cid, b) for cid, b in work[start : start + _EXECUTIONS_PER_BLOCK] if cid not in self._state.stalled
-            ]
+        for group in self._blocks_of(layer, work):
+            chunk = [(cid, b) for cid, b in group if cid not in self._state.stalled]
             if not chunk:
                 continue
             calls = [
-                SystemCall(self.devnet.contracts.validator, self._executor(layer, cid), self._calldata(layer, cid, b))
+                SystemCall(
+                    self.devnet.contracts.validator,
+                    self._executor(layer, cid),
+                    self._calldata(layer, cid, b),
+                    gas=self._gas_for(layer, b),
+                )
                 for cid, b in chunk
             ]
             receipts = layer.system_calls(calls)
@@ -300,6 +305,31 @@ class Settlement:
                 "taken before the offending transaction to recover."
             )
         return done
+
+    @staticmethod
+    def _gas_for(layer: Chain, batch: Batch) -> int:
+        """A generous gas limit for executing ``batch``: it grows with its logs and messages (the tracker reads
+        every message), capped at the layer's block gas limit."""
+        wanted = (
+            _EXECUTE_BASE_GAS
+            + _EXECUTE_GAS_PER_LOG * len(batch.logs)
+            + _EXECUTE_GAS_PER_BYTE * sum(len(m) for m in batch.messages)
+        )
+        return min(wanted, int(layer.head.header.gas_limit))
+
+    def _blocks_of(self, layer: Chain, work: list[tuple[int, Batch]]) -> list[list[tuple[int, Batch]]]:
+        """Executions grouped into blocks whose summed gas limits fit the layer's block gas limit, in order."""
+        limit = int(layer.head.header.gas_limit)
+        groups: list[list[tuple[int, Batch]]] = []
+        used = limit
+        for cid, batch in work:
+            gas = self._gas_for(layer, batch)
+            if used + gas > limit:
+                groups.append([])
+                used = 0
+            groups[-1].append((cid, batch))
+            used += gas
+        return groups
 
     def _executor(self, layer: Chain, chain_id: int) -> bytes:
         return self._gw_executors[chain_id] if self._is_gateway(layer.chain_id) else self._l1_settlements[chain_id]
