@@ -49,7 +49,6 @@ from zkconnect.system_contracts import (
     L2_ASSET_ROUTER,
     L2_ASSET_TRACKER,
     L2_NATIVE_TOKEN_VAULT,
-    SERVICE_TRANSACTION_SENDER,
     ntv_asset_id,
 )
 
@@ -83,7 +82,8 @@ ChainRef = str | int
 Sender = DevAccount | bytes
 
 _MIGRATION_DATA = "(bytes1,address,uint256,bytes32,uint256,uint256,uint256,uint256,uint256,uint256)"
-_CONFIRMATION_DATA = "(uint256,bytes32,uint256,address,uint256,uint256,bool)"
+_FINALIZE_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
+_MIGRATION_PROCESSED = keccak(b"L1ToGatewayMigrationProcessed(uint256,bytes32,uint256,uint256,uint256)")
 _L1_MESSAGE_SENT = keccak(b"L1MessageSent(address,bytes32,bytes)")
 _BUNDLE_SENT = keccak(
     b"InteropBundleSent(bytes32,bytes32,(bytes1,uint256,uint256,bytes32,bytes32,(bytes1,bool,address,address,uint256,bytes)[],(bytes,bytes,bool)))"
@@ -150,21 +150,35 @@ def predict_bridged_token(devnet: Devnet, origin_chain: ChainRef, token: bytes, 
 
     CREATE2 by the vault (``0x10004``) with salt ``keccak256(abi.encode(originChainId, token))``
     (the token address itself, left-padded, for L1 tokens) and the BeaconProxy creation code with
-    ``abi.encode(beacon, "")``. Computed here, independently of the contract.
+    ``abi.encode(beacon, "")``; on L1 the deployer is the L1NativeTokenVault (same salt rule and beacon
+    address). Computed here, independently of the contracts.
     """
     origin_id = devnet[origin_chain].chain_id
-    devnet.chain_config(on_chain)  # raises for an unknown chain
+    target_id = devnet[on_chain].chain_id
+    deployer = L2_NATIVE_TOKEN_VAULT
+    if target_id == devnet.l1.chain_id:
+        l1_bridge = devnet.contracts.l1_bridge
+        if l1_bridge is None:
+            raise InteropError("this devnet was built without the L1 shared bridge")
+        deployer = l1_bridge.native_token_vault
+    if origin_id == target_id:
+        raise InteropError(f"chain {target_id} is the token's origin: it has no bridged copy there")
     if origin_id == devnet.l1.chain_id:
         salt = bytes(12) + bytes(token)
     else:
         salt = keccak(encode(["uint256", "address"], [origin_id, bytes(token)]))
     init_code = load("BeaconProxy").bytecode + encode(["address", "bytes"], [BRIDGED_TOKEN_BEACON, b""])
-    return keccak(b"\xff" + L2_NATIVE_TOKEN_VAULT + salt + keccak(init_code))[12:]
+    return keccak(b"\xff" + deployer + salt + keccak(init_code))[12:]
 
 
 def token_address(devnet: Devnet, chain: ChainRef, asset: bytes) -> bytes:
-    """The token of ``asset`` on ``chain`` (zero if the vault does not know it yet)."""
-    (address,) = _call(devnet[chain], L2_NATIVE_TOKEN_VAULT, "tokenAddress(bytes32)", ["bytes32"], [asset], ["address"])
+    """The token of ``asset`` on ``chain`` (L1 included: its L1NativeTokenVault), zero if the vault does not know it
+    yet."""
+    target = devnet[chain]
+    vault = L2_NATIVE_TOKEN_VAULT
+    if target.chain_id == devnet.l1.chain_id and devnet.contracts.l1_bridge is not None:
+        vault = devnet.contracts.l1_bridge.native_token_vault
+    (address,) = _call(target, vault, "tokenAddress(bytes32)", ["bytes32"], [asset], ["address"])
     return bytes.fromhex(address[2:])
 
 
@@ -279,11 +293,12 @@ def register_token(devnet: Devnet, chain: ChainRef, token: bytes, sender: Sender
 
 @dataclass(frozen=True)
 class Migration:
-    """A token balance migration of ``asset_id`` of ``chain_id`` to Gateway.
+    """A token balance migration of ``asset_id`` of ``chain_id`` from L1's accounting to Gateway's.
 
     ``message`` is the L2->L1 ``receiveL1ToGatewayMigrationOnL1(L1ToGatewayTokenBalanceMigrationData)``
-    message the chain sent; ``amount`` what Gateway credited; ``confirmed`` whether both service
-    confirmations (Gateway and the chain) ran.
+    message the chain sent; ``amount`` what L1 moved to Gateway (and Gateway credited); ``confirmed``
+    whether both service confirmations (Gateway and the chain) ran; ``l1_tx`` the L1 transaction
+    that processed the message (``L1AssetTracker.receiveL1ToGatewayMigrationOnL1``).
     """
 
     chain_id: int
@@ -292,6 +307,7 @@ class Migration:
     message: bytes | None
     amount: int
     confirmed: bool
+    l1_tx: bytes | None = None
 
 
 def initiate_migration(devnet: Devnet, chain: ChainRef, asset: bytes, sender: Sender | None = None) -> Migration:
@@ -315,67 +331,88 @@ def initiate_migration(devnet: Devnet, chain: ChainRef, asset: bytes, sender: Se
     return Migration(target.chain_id, bytes(asset), receipt.tx_hash, message, 0, False)
 
 
-def confirm_migration(devnet: Devnet, migration: Migration) -> Migration:
-    """Steps 2-3, standing in for L1's ``L1AssetTracker.receiveL1ToGatewayMigrationOnL1``: once the message's
-    batch is executed on Gateway, send the two service transactions
-    ``GWAssetTracker.confirmMigrationOnGateway`` and ``L2AssetTracker.confirmMigrationOnL2`` with
-    ``MigrationConfirmationData{chainId, assetId, tokenOriginChainId, originToken, amount, assetMigrationNumber,
-    isL1ToGateway=true}``.
-
-    Only tokens native to the migrating chain are supported here: L1 holds their whole balance
-    (``MAX``, auto-registered), so Gateway is credited ``MAX`` minus what L1 must keep
-    (``totalWithdrawalsToL1 - totalSuccessfulDepositsFromL1`` while the chain settled on L1).
+def confirm_migration(devnet: Devnet, migration: Migration, sender: Sender | None = None) -> Migration:
+    """Steps 2-3 on L1: once the message's batch is final on L1 (settled here if needed: the chain's batch on
+    Gateway, Gateway's batch on L1), prove it to ``L1AssetTracker.receiveL1ToGatewayMigrationOnL1`` with the L1
+    proof. L1 moves the chain's balance of the asset to Gateway and sends the two service transactions
+    ``GWAssetTracker.confirmMigrationOnGateway`` and ``L2AssetTracker.confirmMigrationOnL2``
+    (``MigrationConfirmationData{chainId, assetId, tokenOriginChainId, originToken, amount,
+    assetMigrationNumber, isL1ToGateway=true}``) through the priority queue; they are executed before this
+    returns, in any relay mode. Raises :class:`AssetError` naming the contract error if L1 refuses.
     """
-    if migration.message is None:
+    if migration.message is None or migration.initiate_tx is None:
         return migration
-    selector = _sel(f"receiveL1ToGatewayMigrationOnL1({_MIGRATION_DATA})")
-    if migration.message[:4] != selector:
+    if migration.message[:4] != _sel(f"receiveL1ToGatewayMigrationOnL1({_MIGRATION_DATA})"):
         raise InteropError("not a receiveL1ToGatewayMigrationOnL1 message")
-    ((_, origin_token, chain_id, asset, origin, chain_number, _, withdrawn, deposited, pre_v31),) = decode(
-        [_MIGRATION_DATA], migration.message[4:]
-    )
-    if origin != chain_id:
-        raise InteropError(
-            f"asset 0x{asset.hex()} is not native to chain {chain_id}: its balance migrates through L1's "
-            "L1AssetTracker.receiveL1ToGatewayMigrationOnL1 (tokens received while on Gateway need no migration)"
-        )
+    chain_id = migration.chain_id
     tx = migration.initiate_tx
-    if tx is not None:
-        _ensure_settled(devnet, chain_id, tx)
-    amount = MAX_TOKEN_BALANCE - (withdrawn + pre_v31 - deposited)
-    data = (chain_id, asset, origin, bytes.fromhex(origin_token[2:]), amount, chain_number, True)
-    for where, address, name in (
-        (devnet.gateway, GW_ASSET_TRACKER, "confirmMigrationOnGateway"),
-        (devnet[chain_id], L2_ASSET_TRACKER, "confirmMigrationOnL2"),
-    ):
-        receipt = where.system_call(
-            SERVICE_TRANSACTION_SENDER,
-            address,
-            _sel(f"{name}({_CONFIRMATION_DATA})") + encode([_CONFIRMATION_DATA], [data]),
-        )
-        if not receipt.ok:
+    _ensure_final_on_l1(devnet, chain_id, tx)
+    proof = devnet.proof(chain_id, tx, 0, mode="l1")
+    assert proof.message is not None
+    params = (
+        chain_id,
+        proof.batch_number,
+        proof.id,
+        bytes.fromhex(proof.message.sender[2:]),
+        proof.message.tx_number_in_batch,
+        proof.message.data,
+        list(proof.proof),
+    )
+    l1_bridge = devnet.contracts.l1_bridge
+    if l1_bridge is None:
+        raise InteropError("this devnet was built without the L1 shared bridge: balances cannot migrate")
+    who: Sender = sender if sender is not None else devnet.contracts.relayer
+    receipt = _send(
+        devnet.l1,
+        who,
+        l1_bridge.asset_tracker,
+        _sel(f"receiveL1ToGatewayMigrationOnL1({_FINALIZE_PARAMS})") + encode([_FINALIZE_PARAMS], [params]),
+        "L1AssetTracker.receiveL1ToGatewayMigrationOnL1",
+    )
+    amount = 0
+    for log in receipt.logs:
+        if log.address == l1_bridge.asset_tracker and log.topics and log.topics[0] == _MIGRATION_PROCESSED:
+            amount, _ = decode(["uint256", "uint256"], log.data)
+    requests = [r.canonical_hash for r in devnet.priority.requests_in(receipt)]
+    devnet.priority.process(only=requests)
+    for canonical in requests:
+        execution = devnet.priority.execution(canonical)
+        if execution is None or not execution.ok:
+            target = execution.request.chain_id if execution is not None else "?"
             raise AssetError(
-                f"{name} on chain {where.chain_id} reverted: {describe_revert(receipt.output)}", receipt=receipt
+                f"the migration confirmation (service transaction 0x{canonical.hex()}) failed on chain {target}; "
+                f"see that chain's receipt for the reason"
             )
-    return Migration(chain_id, bytes(asset), tx, migration.message, amount, True)
+    return Migration(chain_id, migration.asset_id, tx, migration.message, int(amount), True, receipt.tx_hash)
 
 
-def _ensure_settled(devnet: Devnet, chain_id: int, tx_hash: bytes) -> None:
+def _ensure_final_on_l1(devnet: Devnet, chain_id: int, tx_hash: bytes) -> None:
     chain = devnet[chain_id]
     found = chain.transaction(tx_hash)
     if found is None or found[1] is None:
         raise InteropError(f"migration transaction 0x{tx_hash.hex()} is not mined on chain {chain_id}")
     block = found[1].header.block_number
-    if devnet.settlement.settled_batch(chain_id) < block:
-        devnet.settlement.settle({chain_id: block})
-    if devnet.settlement.settled_batch(chain_id) < block:
+    settlement = devnet.settlement
+    if settlement.settled_batch(chain_id) < block:
+        settlement.settle({chain_id: block})
+    execution = settlement.execution(chain_id, block)
+    if execution is None:
         raise InteropError(f"chain {chain_id} batch {block} is not executed on Gateway; the chain may be stalled")
+    layer = execution.layer_chain_id
+    if layer != devnet.l1.chain_id and settlement.settled_batch(layer) < execution.block_number:
+        settlement.settle_on_l1({layer: execution.block_number})
+    if settlement.l1_finalized_block(chain_id) < block:
+        raise InteropError(
+            f"chain {chain_id} batch {block} is not final on L1 (Gateway block {execution.block_number} did not "
+            "settle on L1); see devnet.settlement.stalled()"
+        )
 
 
 def migrate_token_balance(devnet: Devnet, chain: ChainRef, asset: bytes, sender: Sender | None = None) -> Migration:
-    """Migrate ``asset``'s balance of ``chain`` (a token native to it) to Gateway: initiate on the chain, settle the
-    batch on Gateway, confirm on Gateway and on the chain. After this the token may leave the chain."""
-    return confirm_migration(devnet, initiate_migration(devnet, chain, asset, sender))
+    """Migrate ``asset``'s balance of ``chain`` to Gateway: initiate on the chain, settle the batch on Gateway and
+    Gateway's batch on L1, prove the message to L1's L1AssetTracker, and run its confirmations on Gateway and on
+    the chain. After this the token may leave the chain."""
+    return confirm_migration(devnet, initiate_migration(devnet, chain, asset, sender), sender)
 
 
 # ---------------------------------------------------------------------- transfers

@@ -217,14 +217,17 @@ def deposit_erc20(
     gas_limit: int = DEFAULT_L2_GAS_LIMIT,
 ) -> Deposit:
     """Deposit ``amount`` of the L1 ERC20 ``token`` to ``to`` (default: the sender) on ``chain`` through the
-    L1AssetRouter (``requestL2TransactionTwoBridges``); approves the L1 vault and registers the token first."""
+    L1AssetRouter (``requestL2TransactionTwoBridges``); approves the L1 vault and registers the token first.
+    ``token`` may also be the L1 copy of a token native to a ZK chain (it is burned on L1, and released on its
+    origin chain or minted on another)."""
     chain_id = devnet[chain].chain_id
     bridge = _bridge(devnet)
     l1 = devnet.l1
     _send(
         l1, sender, bridge.native_token_vault, _sel("ensureTokenIsRegistered(address)") + encode(["address"], [token])
     )
-    asset_id = l1_asset_id(devnet, token)
+    # an L1 token's id, or the origin's id for the L1 copy of a token native to a ZK chain
+    asset_id = l1.call(bridge.native_token_vault, _sel("assetId(address)") + encode(["address"], [token]))
     _approve(devnet, sender, token, amount)
     mint = _mint_value(devnet, chain_id, 0, gas_limit)
     base_token = _base_token(devnet, chain_id)

@@ -18,6 +18,7 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from zkconnect.artifacts import load
+from zkconnect.asset_contracts import ASSET_DEPLOYER, BRIDGED_TOKEN_BEACON, BRIDGED_TOKEN_IMPLEMENTATION
 from zkconnect.chain import Chain, Receipt
 from zkconnect.errors import ArtifactError, ConfigError
 from zkconnect.system_contracts import (
@@ -99,6 +100,18 @@ def _calldata(signature: str, types: Sequence[str], *args: Any) -> bytes:
     return keccak(text=signature)[:4] + encode(list(types), list(args))
 
 
+def _install_bridged_token_beacon(chain: Chain, owner: bytes) -> bytes:
+    """The BridgedStandardERC20 implementation and its UpgradeableBeacon on L1, deployed by the same keyless
+    deployer as on the L2s (so the beacon has the same address, :data:`BRIDGED_TOKEN_BEACON`)."""
+    if chain.nonce(ASSET_DEPLOYER) != 0:
+        raise ConfigError("the asset deployer already sent transactions on L1; install the L1 bridge once")
+    implementation = _deploy(chain, ASSET_DEPLOYER, "BridgedStandardERC20", [], [])
+    beacon = _deploy(chain, ASSET_DEPLOYER, "UpgradeableBeacon", ["address", "address"], [implementation, owner])
+    if (implementation, beacon) != (BRIDGED_TOKEN_IMPLEMENTATION, BRIDGED_TOKEN_BEACON):
+        raise ConfigError("the bridged-token beacon landed at an unexpected address on L1")
+    return beacon
+
+
 def install_l1_bridge(
     chain: Chain,
     l1: L1Contracts,
@@ -110,8 +123,9 @@ def install_l1_bridge(
 ) -> L1Bridge:
     """Deploy and wire the L1 shared bridge on ``chain`` (L1), after :func:`install_l1_contracts`.
 
-    ``owner`` must be the Bridgehub's owner. Each symbol of ``base_token_symbols`` gets a real L1 ERC20 at
-    :func:`base_token_l1_address`, registered in the vault, with :data:`BASE_TOKEN_MINT` minted to every
+    ``owner`` must be the Bridgehub's owner (it also owns the L1 beacon of bridged tokens). Each symbol of
+    ``base_token_symbols`` gets a real L1 ERC20 at :func:`base_token_l1_address`, registered in the vault, with
+    :data:`BASE_TOKEN_MINT` minted to every
     ``funded`` account. Mines one block per step.
     """
     if chain.chain_id != l1.l1_chain_id:
@@ -139,10 +153,15 @@ def install_l1_bridge(
         tokens.append((symbol, token))
 
     bridgehub = l1.bridgehub
+    beacon = _install_bridged_token_beacon(chain, owner)
     nullifier = _deploy(chain, deployer, "L1Nullifier", ["address", "address"], [bridgehub, owner])
     router = _deploy(chain, deployer, "L1AssetRouter", ["address", "address", "address"], [bridgehub, nullifier, owner])
     vault = _deploy(
-        chain, deployer, "L1NativeTokenVault", ["address", "address", "address"], [router, nullifier, owner]
+        chain,
+        deployer,
+        "L1NativeTokenVault",
+        ["address", "address", "address", "address"],
+        [router, nullifier, owner, beacon],
     )
     tracker = _deploy(chain, deployer, "L1AssetTracker", ["address", "address"], [bridgehub, owner])
     steps: list[tuple[bytes, bytes, str]] = [

@@ -24,6 +24,7 @@ mode, on :meth:`PriorityQueue.process` (which ``Devnet.relay()`` calls).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -190,19 +191,35 @@ class PriorityQueue:
 
     # ------------------------------------------------------------------ executing
 
-    def process(self) -> list[PriorityExecution]:
-        """Execute every pending request on its chain, in order; returns the executions."""
+    def process(self, only: Iterable[bytes] | None = None) -> list[PriorityExecution]:
+        """Execute every pending request on its chain, in order; returns the executions.
+
+        ``only`` limits this to the requests with those canonical hashes (and the Gateway relays L1 queued for
+        them), leaving the others pending.
+        """
         if self._busy:
             return []
         self._busy = True
         done: list[PriorityExecution] = []
         try:
-            while self._state.pending:
-                request = self._state.pending.pop(0)
-                done.append(self._execute(request))
+            if only is None:
+                while self._state.pending:
+                    request = self._state.pending.pop(0)
+                    done.append(self._execute(request))
+            else:
+                wanted = {bytes(h) for h in only}
+                relays = {r.l1_tx_hash for r in self._state.pending if r.canonical_hash in wanted}
+                chosen = [r for r in self._state.pending if r.canonical_hash in wanted or self._relays(r, relays)]
+                for request in chosen:
+                    self._state.pending.remove(request)
+                    done.append(self._execute(request))
         finally:
             self._busy = False
         return done
+
+    def _relays(self, request: PriorityRequest, l1_txs: set[bytes]) -> bool:
+        gateway = self.devnet.config.gateway
+        return gateway is not None and request.chain_id == gateway.chain_id and request.l1_tx_hash in l1_txs
 
     def _execute(self, request: PriorityRequest) -> PriorityExecution:
         chain = self.devnet[request.chain_id]

@@ -192,14 +192,16 @@ contract L1AssetRouter is IL1AssetRouterShared {
         emit BridgehubDepositFinalized(_chainId, _txDataHash, _txHash);
     }
 
-    /// @notice Gives out a proven withdrawal from `_chainId`. L1Nullifier only.
+    /// @notice Gives out a proven withdrawal from `_chainId` (the vault handles assets new to L1). L1Nullifier only.
     function finalizeDeposit(
         uint256 _chainId,
         bytes32 _assetId,
         bytes calldata _transferData
     ) external payable onlyNullifier {
         address handler = assetHandlerAddress(_assetId);
-        if (handler == address(0)) revert AssetHandlerDoesNotExist(_assetId);
+        // An asset L1 has never seen (a token native to a ZK chain) goes to the vault, which checks the asset id
+        // against the origin in the transfer data and deploys the token's L1 copy.
+        if (handler == address(0)) handler = nativeTokenVault;
         IL1AssetHandler(handler).bridgeMint(_chainId, _assetId, _transferData);
         emit DepositFinalizedAssetRouter(_chainId, _assetId, _transferData);
     }

@@ -2,7 +2,32 @@
 pragma solidity ^0.8.28;
 
 import {L1Bridgehub} from "./L1Bridgehub.sol";
-import {InsufficientChainBalance, NotNTV, AddressAlreadySet} from "./L1BridgeTypes.sol";
+import {
+    AddressAlreadySet,
+    FinalizeL1DepositParams,
+    IL1Mailbox,
+    InsufficientChainBalance,
+    InvalidAssetMigrationNumber,
+    InvalidChainMigrationNumber,
+    InvalidFunctionSignature,
+    InvalidMigrationNumber,
+    InvalidProof,
+    InvalidSender,
+    InvalidVersion,
+    InvalidWithdrawalChainId,
+    NotMigratedChain,
+    NotNTV
+} from "./L1BridgeTypes.sol";
+import {
+    ITokenBalanceMigration,
+    L1ToGatewayTokenBalanceMigrationData,
+    MigrationConfirmationData,
+    TOKEN_BALANCE_MIGRATION_DATA_VERSION
+} from "../common/interfaces/IAssetTrackerDataEncoding.sol";
+import {IMessageVerification} from "../common/interfaces/ISystemContracts.sol";
+import {L2Message} from "../common/Messaging.sol";
+import {GW_ASSET_TRACKER_ADDR, L2_ASSET_TRACKER_ADDR} from "../common/L2ContractAddresses.sol";
+import {DataEncoding} from "../bridge/DataEncoding.sol";
 import {OnlyChain, Unauthorized, ZeroAddress} from "../common/Errors.sol";
 
 /// @title L1AssetTracker: how much of each asset every chain (or the settlement layer it settles on) may still
@@ -36,6 +61,10 @@ contract L1AssetTracker {
     /// @notice Total deposited from L1 to a chain settling on L1, per asset.
     mapping(uint256 chainId => mapping(bytes32 assetId => uint256)) public totalDepositedFromL1;
 
+    /// @notice Migration number of each chain's balance of each asset (set when a balance migration is processed;
+    ///         replay protection for migration messages).
+    mapping(uint256 chainId => mapping(bytes32 assetId => uint256)) public assetMigrationNumber;
+
     bytes32 internal transient _transientAssetId;
     uint256 internal transient _transientAmount;
     uint256 internal transient _transientChainId;
@@ -48,6 +77,15 @@ contract L1AssetTracker {
 
     /// @notice Emitted when balance moves from a chain (or its settlement layer) back to L1.
     event ChainBalanceDecreased(uint256 indexed chainId, bytes32 indexed assetId, uint256 amount);
+
+    /// @notice Emitted when a chain's balance of an asset moves from L1's accounting to its settlement layer's.
+    event L1ToGatewayMigrationProcessed(
+        uint256 indexed chainId,
+        bytes32 indexed assetId,
+        uint256 indexed settlementLayer,
+        uint256 amount,
+        uint256 assetMigrationNumber
+    );
 
     modifier onlyNativeTokenVault() {
         if (msg.sender != nativeTokenVault) revert NotNTV(msg.sender);
@@ -133,6 +171,105 @@ contract L1AssetTracker {
         _transientChainId = 0;
         _transientAssetId = bytes32(0);
         _transientAmount = 0;
+    }
+
+    /// @notice Processes a chain's token balance migration to its settlement layer (spec 6.5): proves the
+    ///         `receiveL1ToGatewayMigrationOnL1(L1ToGatewayTokenBalanceMigrationData)` message the chain's
+    ///         L2AssetTracker sent, moves the chain's balance of the asset (less what L1 keeps for the chain's
+    ///         L1-era withdrawals and deposits) to the settlement layer, and sends the two service-transaction
+    ///         confirmations: `GWAssetTracker.confirmMigrationOnGateway` on the settlement layer, then
+    ///         `L2AssetTracker.confirmMigrationOnL2` on the chain. Permissionless; each migration is processed once.
+    /// @param _params The message and its L1 proof (the Gateway-batch variant for a chain settling on Gateway).
+    function receiveL1ToGatewayMigrationOnL1(FinalizeL1DepositParams calldata _params) external {
+        if (_params.l2Sender != L2_ASSET_TRACKER_ADDR && _params.l2Sender != GW_ASSET_TRACKER_ADDR) {
+            revert InvalidSender();
+        }
+        bool proven = IMessageVerification(BRIDGE_HUB.messageRoot()).proveL2MessageInclusionShared(
+            _params.chainId,
+            _params.l2BatchNumber,
+            _params.l2MessageIndex,
+            L2Message({
+                txNumberInBatch: _params.l2TxNumberInBatch,
+                sender: _params.l2Sender,
+                data: _params.message
+            }),
+            _params.merkleProof
+        );
+        if (!proven) revert InvalidProof();
+        bytes4 selector = _params.message.length >= 4 ? bytes4(_params.message[:4]) : bytes4(0);
+        if (selector != ITokenBalanceMigration.receiveL1ToGatewayMigrationOnL1.selector) {
+            revert InvalidFunctionSignature(selector);
+        }
+        L1ToGatewayTokenBalanceMigrationData memory data = abi.decode(
+            _params.message[4:],
+            (L1ToGatewayTokenBalanceMigrationData)
+        );
+        if (data.version != TOKEN_BALANCE_MIGRATION_DATA_VERSION) revert InvalidVersion();
+        // A chain migrates only its own balances, of the asset its origin data names.
+        if (data.chainId != _params.chainId) revert InvalidWithdrawalChainId();
+        DataEncoding.assetIdCheck(data.tokenOriginChainId, data.assetId, data.originToken);
+
+        uint256 settlementLayer = BRIDGE_HUB.settlementLayer(data.chainId);
+        if (settlementLayer == 0 || settlementLayer == L1_CHAIN_ID) revert NotMigratedChain();
+        uint256 chainMigration = chainMigrationNumber(data.chainId);
+        if (data.chainMigrationNumber != chainMigration) {
+            revert InvalidChainMigrationNumber(chainMigration, data.chainMigrationNumber);
+        }
+        uint256 current = assetMigrationNumber[data.chainId][data.assetId];
+        if (current >= data.chainMigrationNumber) revert InvalidAssetMigrationNumber();
+        // An even number: the balance is in L1's accounting now (never migrated, or migrated back).
+        if (current % 2 != 0) revert InvalidMigrationNumber(chainMigration, current);
+
+        // A token never seen on L1 (native to a ZK chain, never withdrawn) starts with MAX on its origin.
+        _registerIfNeeded(data.assetId, data.tokenOriginChainId);
+        uint256 keep;
+        unchecked {
+            // Wrapping arithmetic: the terms are the chain's own counters and may exceed each other in any order.
+            keep =
+                data.totalWithdrawalsToL1 +
+                totalDepositedFromL1[data.chainId][data.assetId] -
+                data.totalSuccessfulDepositsFromL1 -
+                data.totalPreV31TotalSupply;
+        }
+        uint256 balance = chainBalance[data.chainId][data.assetId];
+        if (keep > balance) revert InsufficientChainBalance(data.chainId, data.assetId, keep);
+        uint256 amount = balance - keep;
+        chainBalance[data.chainId][data.assetId] = keep;
+        chainBalance[settlementLayer][data.assetId] += amount;
+        assetMigrationNumber[data.chainId][data.assetId] = data.chainMigrationNumber;
+        emit L1ToGatewayMigrationProcessed(
+            data.chainId,
+            data.assetId,
+            settlementLayer,
+            amount,
+            data.chainMigrationNumber
+        );
+
+        MigrationConfirmationData memory confirmation = MigrationConfirmationData({
+            chainId: data.chainId,
+            assetId: data.assetId,
+            tokenOriginChainId: data.tokenOriginChainId,
+            originToken: data.originToken,
+            amount: amount,
+            assetMigrationNumber: data.chainMigrationNumber,
+            isL1ToGateway: true
+        });
+        // Gateway first, so the chain cannot move the asset before Gateway holds its balance.
+        IL1Mailbox(BRIDGE_HUB.getZKChain(settlementLayer)).requestL2ServiceTransaction(
+            GW_ASSET_TRACKER_ADDR,
+            abi.encodeCall(ITokenBalanceMigration.confirmMigrationOnGateway, (confirmation))
+        );
+        IL1Mailbox(BRIDGE_HUB.getZKChain(data.chainId)).requestL2ServiceTransaction(
+            L2_ASSET_TRACKER_ADDR,
+            abi.encodeCall(ITokenBalanceMigration.confirmMigrationOnL2, (confirmation))
+        );
+    }
+
+    /// @notice A chain's migration number: 1 while it settles on a settlement layer other than L1, 0 while it settles
+    ///         on L1 (chains on this devnet never migrate back).
+    function chainMigrationNumber(uint256 _chainId) public view returns (uint256) {
+        uint256 layer = BRIDGE_HUB.settlementLayer(_chainId);
+        return layer != 0 && layer != L1_CHAIN_ID ? 1 : 0;
     }
 
     function _registerIfNeeded(bytes32 _assetId, uint256 _originChainId) internal {

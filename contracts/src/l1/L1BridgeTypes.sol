@@ -133,6 +133,17 @@ error WithdrawFailed();
 error SecondBridgeAddressTooLow(address secondBridgeAddress, address minSecondBridgeAddress);
 error NotAssetRouter(address caller);
 error NotL1Nullifier(address caller);
+error InvalidSender();
+error InvalidFunctionSignature(bytes4 functionSignature);
+error InvalidVersion();
+error InvalidWithdrawalChainId();
+error InvalidChainMigrationNumber(uint256 expected, uint256 provided);
+error InvalidMigrationNumber(uint256 chainMigrationNumber, uint256 assetMigrationNumber);
+error InvalidAssetMigrationNumber();
+error NotMigratedChain();
+error NotAssetTracker(address caller);
+error BridgedTokenAddressMismatch(address expected, address supplied);
+error OriginChainIdNotFound();
 
 /// @title Address aliasing of L1 contracts that send L1->L2 transactions.
 library AddressAliasHelper {
@@ -173,6 +184,11 @@ interface IL1ERC20Metadata {
 interface IL1Mailbox {
     function bridgehubRequestL2Transaction(
         BridgehubL2TransactionRequest calldata _request
+    ) external returns (bytes32 canonicalTxHash);
+
+    function requestL2ServiceTransaction(
+        address _contractL2,
+        bytes calldata _l2Calldata
     ) external returns (bytes32 canonicalTxHash);
 
     function requestL2TransactionToGatewayMailboxWithBalanceChange(
@@ -260,4 +276,6 @@ interface IL1NativeTokenVaultShared {
     function tokenAddress(bytes32 _assetId) external view returns (address);
 
     function originChainId(bytes32 _assetId) external view returns (uint256);
+
+    function originToken(bytes32 _assetId) external view returns (address);
 }

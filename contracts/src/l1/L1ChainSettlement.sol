@@ -16,9 +16,14 @@ import {
     IL1NativeTokenVaultShared,
     L2CanonicalTransaction,
     MsgValueTooLow,
+    NotAssetTracker,
     PRIORITY_OPERATION_L2_TX_TYPE
 } from "./L1BridgeTypes.sol";
-import {L2_INTEROP_CENTER_ADDR, SETTLEMENT_LAYER_RELAY_SENDER} from "../common/L2ContractAddresses.sol";
+import {
+    L2_INTEROP_CENTER_ADDR,
+    SERVICE_TRANSACTION_SENDER,
+    SETTLEMENT_LAYER_RELAY_SENDER
+} from "../common/L2ContractAddresses.sol";
 import {
     InvalidBatchNumber,
     InvalidEmptyMultichainBatchRoot,
@@ -53,6 +58,9 @@ contract L1ChainSettlement is IChainSettlement, IL1Mailbox {
 
     /// @notice Gas limit of the free Gateway transaction that relays a deposit to a chain settling on Gateway.
     uint256 public constant RELAY_TX_GAS_LIMIT = 8_000_000;
+
+    /// @notice Gas limit of a service transaction (an L1 system contract calling the chain's system contracts).
+    uint256 public constant SERVICE_TX_GAS_LIMIT = 72_000_000;
 
     uint256 internal _totalPriorityTxs;
     mapping(uint256 txId => bytes32 canonicalTxHash) internal _priorityTxHashes;
@@ -172,17 +180,55 @@ contract L1ChainSettlement is IChainSettlement, IL1Mailbox {
             _request.factoryDeps
         );
         canonicalTxHash = _enqueue(transaction, expirationTimestamp, _request.factoryDeps);
+        _forwardToSettlementLayer(
+            canonicalTxHash,
+            expirationTimestamp,
+            _request.mintValue,
+            _request.sender == BRIDGE_HUB.assetRouter()
+        );
+    }
 
+    /// @notice Queues a free service transaction: `_contractL2` is called on this chain from SERVICE_TRANSACTION_SENDER
+    ///         (0xFFFF…FFFF) with `_l2Calldata`. Only the L1AssetTracker may ask (balance migration confirmations);
+    ///         for a chain settling on Gateway the transaction is relayed through Gateway like a deposit.
+    function requestL2ServiceTransaction(
+        address _contractL2,
+        bytes calldata _l2Calldata
+    ) external returns (bytes32 canonicalTxHash) {
+        address vault = IL1AssetRouterShared(BRIDGE_HUB.assetRouter()).nativeTokenVault();
+        address tracker = IL1NativeTokenVaultShared(vault).l1AssetTracker();
+        if (msg.sender != tracker) revert NotAssetTracker(msg.sender);
+        uint64 expirationTimestamp = uint64(block.timestamp);
+        L2CanonicalTransaction memory transaction = _canonicalTransaction(
+            SERVICE_TRANSACTION_SENDER,
+            _contractL2,
+            SERVICE_TX_GAS_LIMIT,
+            800,
+            0,
+            0,
+            address(0),
+            _l2Calldata,
+            new bytes[](0)
+        );
+        canonicalTxHash = _enqueue(transaction, expirationTimestamp, new bytes[](0));
+        _forwardToSettlementLayer(canonicalTxHash, expirationTimestamp, 0, false);
+    }
+
+    function _forwardToSettlementLayer(
+        bytes32 _canonicalTxHash,
+        uint64 _expirationTimestamp,
+        uint256 _baseTokenAmount,
+        bool _getBalanceChange
+    ) internal {
         uint256 settlementLayer = BRIDGE_HUB.settlementLayer(CHAIN_ID);
-        if (settlementLayer != block.chainid) {
-            IL1Mailbox(BRIDGE_HUB.getZKChain(settlementLayer)).requestL2TransactionToGatewayMailboxWithBalanceChange(
-                CHAIN_ID,
-                canonicalTxHash,
-                expirationTimestamp,
-                _request.mintValue,
-                _request.sender == BRIDGE_HUB.assetRouter()
-            );
-        }
+        if (settlementLayer == block.chainid) return;
+        IL1Mailbox(BRIDGE_HUB.getZKChain(settlementLayer)).requestL2TransactionToGatewayMailboxWithBalanceChange(
+            CHAIN_ID,
+            _canonicalTxHash,
+            _expirationTimestamp,
+            _baseTokenAmount,
+            _getBalanceChange
+        );
     }
 
     /// @notice Called by the Mailbox of a chain settling on this one (a Gateway): queues a free Gateway transaction
@@ -212,7 +258,7 @@ contract L1ChainSettlement is IChainSettlement, IL1Mailbox {
             change.assetId = assetId;
             change.amount = amount;
             if (assetId != bytes32(0)) {
-                change.originToken = IL1NativeTokenVaultShared(vault).tokenAddress(assetId);
+                change.originToken = IL1NativeTokenVaultShared(vault).originToken(assetId);
                 change.tokenOriginChainId = IL1NativeTokenVaultShared(vault).originChainId(assetId);
             }
         }

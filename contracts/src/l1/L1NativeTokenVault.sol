@@ -10,13 +10,17 @@ import {
     IL1AssetHandler,
     IL1AssetTrackerShared,
     NotAssetRouter,
-    TokenNotSupported,
     TokensWithFeesNotSupported,
+    BridgedTokenAddressMismatch,
+    OriginChainIdNotFound,
     ValueMismatch,
     WithdrawFailed
 } from "./L1BridgeTypes.sol";
 import {L2_NATIVE_TOKEN_VAULT_ADDR} from "../common/L2ContractAddresses.sol";
 import {EmptyAssetId, Unauthorized, ZeroAddress} from "../common/Errors.sol";
+import {BeaconProxy} from "../bridge/BeaconProxy.sol";
+import {IBridgedStandardToken} from "../bridge/IBridge.sol";
+import {DataEncoding} from "../bridge/DataEncoding.sol";
 
 /// @dev Burn data must be exactly abi.encode(uint256 amount, address receiver, address maybeToken).
 error InvalidNTVBurnData();
@@ -27,10 +31,13 @@ error AssetIdAlreadyRegistered();
 /// @dev Registering something that is not a contract (or ETH).
 error NonEmptyCodeRequired(address token);
 
-/// @title L1NativeTokenVault: holds the L1 tokens (and ETH, as address(1)) deposited to ZK chains.
+/// @title L1NativeTokenVault: holds the L1 tokens (and ETH, as address(1)) deposited to ZK chains, and the L1 copies
+///        of tokens native to ZK chains.
 /// @dev Asset id = keccak256(abi.encode(originChainId, 0x…010004, token)), the same formula on every chain. L1-native
-///      tokens are locked on deposit and released on withdrawal or on a claimed failed deposit; every movement goes
-///      through the L1AssetTracker first.
+///      tokens are locked on deposit and released on withdrawal or on a claimed failed deposit. A token native to a ZK
+///      chain exists on L1 as a BridgedStandardERC20 behind a BeaconProxy, deployed with CREATE2 (salt
+///      keccak256(abi.encode(originChainId, originToken))) the first time it is withdrawn to L1, minted on withdrawal
+///      and burned on deposit. Every movement goes through the L1AssetTracker first.
 contract L1NativeTokenVault is IL1AssetHandler {
     /// @notice Chain id of L1 (this chain).
     uint256 public immutable L1_CHAIN_ID;
@@ -49,6 +56,9 @@ contract L1NativeTokenVault is IL1AssetHandler {
 
     /// @notice The L1AssetTracker.
     address public l1AssetTracker;
+
+    /// @notice The beacon every L1 copy of an L2-native token points at.
+    address public immutable bridgedTokenBeacon;
 
     /// @notice Asset id of a registered token.
     mapping(address token => bytes32) public assetId;
@@ -82,12 +92,19 @@ contract L1NativeTokenVault is IL1AssetHandler {
     /// @param _assetRouter The L1AssetRouter.
     /// @param _l1Nullifier The L1Nullifier.
     /// @param _owner May set the tracker once.
-    constructor(address _assetRouter, address _l1Nullifier, address _owner) {
-        if (_assetRouter == address(0) || _l1Nullifier == address(0) || _owner == address(0)) revert ZeroAddress();
+    /// @param _bridgedTokenBeacon The UpgradeableBeacon of BridgedStandardERC20 (L1 copies of L2-native tokens).
+    constructor(address _assetRouter, address _l1Nullifier, address _owner, address _bridgedTokenBeacon) {
+        if (
+            _assetRouter == address(0) ||
+            _l1Nullifier == address(0) ||
+            _owner == address(0) ||
+            _bridgedTokenBeacon == address(0)
+        ) revert ZeroAddress();
         L1_CHAIN_ID = block.chainid;
         ASSET_ROUTER = _assetRouter;
         L1_NULLIFIER = _l1Nullifier;
         owner = _owner;
+        bridgedTokenBeacon = _bridgedTokenBeacon;
     }
 
     /// @notice Sets the L1AssetTracker and registers ETH. Owner only, once.
@@ -157,8 +174,11 @@ contract L1NativeTokenVault is IL1AssetHandler {
         if (maybeToken != address(0) && assetId[maybeToken] != _assetId) {
             revert AssetIdMismatch(assetId[maybeToken], _assetId);
         }
-        if (originChainId[_assetId] != L1_CHAIN_ID) revert TokenNotSupported(token);
         if (amount == 0) revert EmptyDeposit();
+        uint256 origin = originChainId[_assetId];
+        if (origin != L1_CHAIN_ID) {
+            return _burnBridged(_chainId, _assetId, _originalCaller, receiver, token, origin, amount);
+        }
 
         IL1AssetTrackerShared(l1AssetTracker).handleChainBalanceIncreaseOnL1(_chainId, _assetId, amount, L1_CHAIN_ID);
         if (token == ETH_TOKEN_ADDRESS) {
@@ -173,13 +193,90 @@ contract L1NativeTokenVault is IL1AssetHandler {
         bridgeMintData = abi.encode(_originalCaller, receiver, token, amount, getERC20Getters(token, L1_CHAIN_ID));
     }
 
-    /// @notice Releases tokens arriving on L1 from `_chainId` (a finalized withdrawal).
+    /// @dev A token native to a ZK chain leaves L1: its L1 copy is burned from the sender.
+    function _burnBridged(
+        uint256 _chainId,
+        bytes32 _assetId,
+        address _originalCaller,
+        address _receiver,
+        address _token,
+        uint256 _origin,
+        uint256 _amount
+    ) internal returns (bytes memory) {
+        if (msg.value != 0) revert ValueMismatch(0, msg.value);
+        IL1AssetTrackerShared(l1AssetTracker).handleChainBalanceIncreaseOnL1(_chainId, _assetId, _amount, _origin);
+        IBridgedStandardToken(_token).bridgeBurn(_originalCaller, _amount);
+        emit BridgeBurn(_chainId, _assetId, _originalCaller, _receiver, _amount);
+        return
+            abi.encode(
+                _originalCaller,
+                _receiver,
+                IBridgedStandardToken(_token).originToken(),
+                _amount,
+                getERC20Getters(_token, _origin)
+            );
+    }
+
+    /// @notice Gives out tokens arriving on L1 from `_chainId` (a finalized withdrawal): releases an L1 token, or
+    ///         mints the L1 copy of a token native to a ZK chain, deploying it the first time.
     /// @param _data abi.encode(originalCaller, receiver, originToken, amount, erc20Metadata).
     function bridgeMint(uint256 _chainId, bytes32 _assetId, bytes calldata _data) external payable onlyAssetRouter {
         if (msg.value != 0) revert ValueMismatch(0, msg.value);
-        (, address receiver, , uint256 amount, ) = abi.decode(_data, (address, address, address, uint256, bytes));
+        (, address receiver, address originToken_, uint256 amount, bytes memory metadata) = abi.decode(
+            _data,
+            (address, address, address, uint256, bytes)
+        );
+        if (tokenAddress[_assetId] == address(0)) _deployBridgedToken(_assetId, originToken_, metadata);
         _release(_chainId, _assetId, receiver, amount);
         emit BridgeMint(_chainId, _assetId, receiver, amount);
+    }
+
+    /// @notice The token's address on its origin chain (itself for an L1 token); zero if the asset is unknown.
+    function originToken(bytes32 _assetId) external view returns (address) {
+        address token = tokenAddress[_assetId];
+        if (token == address(0) || originChainId[_assetId] == L1_CHAIN_ID) return token;
+        return IBridgedStandardToken(token).originToken();
+    }
+
+    /// @notice Where the L1 copy of `_originToken` (native to ZK chain `_originChainId`) is or will be deployed.
+    function calculateCreate2TokenAddress(uint256 _originChainId, address _originToken) public view returns (address) {
+        bytes32 hash = keccak256(
+            abi.encodePacked(
+                bytes1(0xff),
+                address(this),
+                _bridgedTokenSalt(_originChainId, _originToken),
+                keccak256(_proxyCreationCode())
+            )
+        );
+        return address(uint160(uint256(hash)));
+    }
+
+    /// @dev First arrival on L1 of a token native to a ZK chain: the metadata must name an L2 origin whose vault
+    ///      asset id is `_assetId`; the copy is deployed at its CREATE2 address and initialised once.
+    function _deployBridgedToken(bytes32 _assetId, address _originToken, bytes memory _metadata) internal {
+        (uint256 origin, , , ) = DataEncoding.decodeTokenData(_metadata);
+        if (origin == 0) revert OriginChainIdNotFound();
+        if (origin == L1_CHAIN_ID) revert EmptyAssetId();
+        DataEncoding.assetIdCheck(origin, _assetId, _originToken);
+        address expected = calculateCreate2TokenAddress(origin, _originToken);
+        address token = address(
+            new BeaconProxy{salt: _bridgedTokenSalt(origin, _originToken)}(bridgedTokenBeacon, "")
+        );
+        if (token != expected) revert BridgedTokenAddressMismatch(expected, token);
+        IBridgedStandardToken(token).bridgeInitialize(_assetId, _originToken, _metadata);
+        assetId[token] = _assetId;
+        tokenAddress[_assetId] = token;
+        originChainId[_assetId] = origin;
+        IL1AssetTrackerShared(l1AssetTracker).registerNewToken(_assetId, origin);
+        emit TokenRegistered(_assetId, token, origin);
+    }
+
+    function _bridgedTokenSalt(uint256 _originChainId, address _originToken) internal pure returns (bytes32) {
+        return keccak256(abi.encode(_originChainId, _originToken));
+    }
+
+    function _proxyCreationCode() internal view returns (bytes memory) {
+        return bytes.concat(type(BeaconProxy).creationCode, abi.encode(bridgedTokenBeacon, bytes("")));
     }
 
     /// @notice Returns the tokens of a failed deposit to its sender.
@@ -199,9 +296,10 @@ contract L1NativeTokenVault is IL1AssetHandler {
     function _release(uint256 _chainId, bytes32 _assetId, address _receiver, uint256 _amount) internal {
         address token = tokenAddress[_assetId];
         if (token == address(0)) revert EmptyAssetId();
-        if (originChainId[_assetId] != L1_CHAIN_ID) revert TokenNotSupported(token);
         IL1AssetTrackerShared(l1AssetTracker).handleChainBalanceDecreaseOnL1(_chainId, _assetId, _amount);
-        if (token == ETH_TOKEN_ADDRESS) {
+        if (originChainId[_assetId] != L1_CHAIN_ID) {
+            IBridgedStandardToken(token).bridgeMint(_receiver, _amount);
+        } else if (token == ETH_TOKEN_ADDRESS) {
             (bool ok, ) = _receiver.call{value: _amount}("");
             if (!ok) revert WithdrawFailed();
         } else {

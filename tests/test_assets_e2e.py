@@ -1,0 +1,265 @@
+"""Issue 4's first done-when case, end to end on the default Devnet in auto relay mode.
+
+A token native to 6565 is registered, its balance migrated to Gateway through L1 (the migration message proven to
+L1's L1AssetTracker, the confirmations sent back as service transactions), sent to 6566 (predicted bridged address,
+same asset id), partly back to 6565, withdrawn to L1 from 6566 (L1 deploys the token's L1 copy and mints), finalized
+only once, and deposited back from L1 (the L1 copy burned). After every step the balances on every chain and the
+three trackers (L1AssetTracker, GWAssetTracker, the origin's L2AssetTracker) are checked against each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from eth_abi.abi import decode, encode
+from eth_utils.crypto import keccak
+
+from zkconnect import Devnet
+from zkconnect.accounts import DevAccount
+from zkconnect.assets import (
+    MAX_TOKEN_BALANCE,
+    AssetError,
+    asset_id,
+    chain_balance,
+    deploy_test_token,
+    migrate_token_balance,
+    pending_interop_balance,
+    predict_bridged_token,
+    register_token,
+    token_address,
+    token_balance,
+    token_migrated,
+    transfer,
+)
+from zkconnect.bridge import deposit_erc20, finalize_withdrawal, l1_chain_balance, withdraw
+from zkconnect.errors import TransactionReverted
+from zkconnect.system_contracts import GW_ASSET_TRACKER, L2_ASSET_TRACKER, L2_NATIVE_TOKEN_VAULT
+
+MAX = MAX_TOKEN_BALANCE
+A, B, GW = 6565, 6566, 506
+FINALIZE_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
+
+
+def sel(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+def read(devnet: Devnet, chain: str, to: bytes, signature: str, *args: object) -> bytes:
+    types = signature[signature.index("(") + 1 : -1]
+    return devnet[chain].call(to, sel(signature) + (encode(types.split(","), list(args)) if types else b""))
+
+
+def uint(devnet: Devnet, chain: str, to: bytes, signature: str, *args: object) -> int:
+    return int.from_bytes(read(devnet, chain, to, signature, *args), "big")
+
+
+@dataclass
+class Flow:
+    devnet: Devnet
+    alice: DevAccount
+    bob: DevAccount
+    token: bytes
+    asset: bytes
+    l1_tracker: bytes
+    l1_vault: bytes
+
+    def supply(self, chain: str, token: bytes) -> int:
+        return uint(self.devnet, chain, token, "totalSupply()") if self.devnet[chain].code(token) else 0
+
+    def check(
+        self,
+        *,
+        holders: dict[tuple[str, bytes], int],
+        locked_on_a: int,
+        supply_b: int,
+        supply_l1: int,
+        l1_tracker: dict[int, int],
+        gw_tracker: dict[int, int],
+    ) -> None:
+        """Token balances on every chain and the three trackers, and that they agree with each other."""
+        devnet = self.devnet
+        bridged_b = predict_bridged_token(devnet, "zk-a", self.token, "zk-b")
+        bridged_l1 = predict_bridged_token(devnet, "zk-a", self.token, "l1")
+        for (chain, holder), amount in holders.items():
+            token = {"zk-a": self.token, "zk-b": bridged_b, "l1": bridged_l1}[chain]
+            assert token_balance(devnet, chain, token, holder) == amount, (chain, holder.hex())
+        assert token_balance(devnet, "zk-a", self.token, L2_NATIVE_TOKEN_VAULT) == locked_on_a
+        assert self.supply("zk-b", bridged_b) == supply_b
+        assert self.supply("l1", bridged_l1) == supply_l1
+        # supply conservation: what the origin locks is exactly what exists elsewhere (nothing in flight)
+        assert locked_on_a == supply_b + supply_l1
+
+        # the origin's L2AssetTracker: MAX minus what is outside 6565
+        assert chain_balance(devnet, "zk-a", self.asset, tracker="l2") == MAX - locked_on_a
+        # Gateway: what each chain may still send; 6565 holds MAX minus what left it through Gateway
+        for chain_id, expected in gw_tracker.items():
+            assert chain_balance(devnet, chain_id, self.asset) == expected, chain_id
+            assert pending_interop_balance(devnet, chain_id, self.asset) == 0
+        assert gw_tracker[B] == supply_b
+        # L1: every chain's chainBalance, summing to MAX once the asset is registered there
+        balances = {c: l1_chain_balance(devnet, c, self.asset) for c in (31337, GW, A, B)}
+        assert balances == l1_tracker
+        if any(balances.values()):
+            assert sum(balances.values()) == MAX
+            # Gateway's ledger holds exactly what L1 credits Gateway with
+            assert sum(gw_tracker.values()) == balances[GW]
+        assert balances[31337] == supply_l1
+
+
+@pytest.fixture(scope="module")
+def flow() -> Flow:
+    devnet = Devnet()
+    assert devnet.relayer.mode == "auto"
+    bridge = devnet.contracts.l1_bridge
+    assert bridge is not None
+    alice, bob = devnet.accounts[0], devnet.accounts[1]
+    token = deploy_test_token(devnet, "zk-a", alice, name="Alpha", symbol="ALP", decimals=6, mint=1_000)
+    return Flow(devnet, alice, bob, token, b"", bridge.asset_tracker, bridge.native_token_vault)
+
+
+def test_l2_native_token_round_trip_through_gateway_and_l1(flow: Flow) -> None:
+    devnet, alice, bob, token = flow.devnet, flow.alice, flow.bob, flow.token
+
+    # --- registered on 6565 under the v31 asset id; L1 has never heard of it
+    flow.asset = asset = register_token(devnet, "zk-a", token, alice)
+    assert asset == asset_id(A, token)
+    assert uint(devnet, "l1", flow.l1_tracker, "isAssetRegistered(bytes32)", asset) == 0
+    flow.check(
+        holders={("zk-a", alice.address): 1_000},
+        locked_on_a=0,
+        supply_b=0,
+        supply_l1=0,
+        l1_tracker={31337: 0, GW: 0, A: 0, B: 0},
+        gw_tracker={A: 0, B: 0},
+    )
+
+    # --- before migration the token cannot leave, with the real error
+    with pytest.raises(AssetError) as refused:
+        transfer(devnet, "zk-a", "zk-b", token, 1, alice, bob.address)
+    expected_error = sel("TokenBalanceNotMigratedToGateway(bytes32,uint256,uint256)") + encode(
+        ["bytes32", "uint256", "uint256"], [asset, 0, 1]
+    )
+    assert refused.value.revert_data == expected_error
+
+    # --- migrated: proven on L1, L1 moves 6565's MAX to Gateway, confirmations run on Gateway and 6565
+    migration = migrate_token_balance(devnet, "zk-a", asset)
+    assert migration.confirmed and migration.l1_tx is not None
+    assert migration.amount == MAX
+    l1_receipt = devnet.l1.receipt(migration.l1_tx)
+    assert l1_receipt is not None and l1_receipt.to == flow.l1_tracker
+    services = [r for r in devnet.priority.requests_in(l1_receipt) if r.sender == b"\xff" * 20]
+    assert {(r.chain_id, r.to) for r in services} == {(GW, GW_ASSET_TRACKER), (A, L2_ASSET_TRACKER)}
+    assert all(devnet.priority.execution(r.canonical_hash).ok for r in services)  # type: ignore[union-attr]
+    assert token_migrated(devnet, "zk-a", asset)
+    assert uint(devnet, "l1", flow.l1_tracker, "assetMigrationNumber(uint256,bytes32)", A, asset) == 1
+    assert uint(devnet, "gateway", GW_ASSET_TRACKER, "assetMigrationNumber(uint256,bytes32)", A, asset) == 1
+    flow.check(
+        holders={("zk-a", alice.address): 1_000},
+        locked_on_a=0,
+        supply_b=0,
+        supply_l1=0,
+        l1_tracker={31337: 0, GW: MAX, A: 0, B: 0},
+        gw_tracker={A: MAX, B: 0},
+    )
+
+    # --- 400 to bob on 6566: arrives at the predicted bridged address, under the same asset id
+    transfer(devnet, "zk-a", "zk-b", token, 400, alice, bob.address)
+    bridged_b = predict_bridged_token(devnet, "zk-a", token, "zk-b")
+    assert token_address(devnet, "zk-b", asset) == bridged_b
+    (b_asset,) = decode(["bytes32"], read(devnet, "zk-b", bridged_b, "assetId()"))
+    assert b_asset == asset
+    flow.check(
+        holders={("zk-a", alice.address): 600, ("zk-b", bob.address): 400},
+        locked_on_a=400,
+        supply_b=400,
+        supply_l1=0,
+        l1_tracker={31337: 0, GW: MAX, A: 0, B: 0},
+        gw_tracker={A: MAX - 400, B: 400},
+    )
+
+    # --- 150 back to alice on 6565 (burned on 6566, released from 6565's vault)
+    transfer(devnet, "zk-b", "zk-a", bridged_b, 150, bob, alice.address)
+    flow.check(
+        holders={("zk-a", alice.address): 750, ("zk-b", bob.address): 250},
+        locked_on_a=250,
+        supply_b=250,
+        supply_l1=0,
+        l1_tracker={31337: 0, GW: MAX, A: 0, B: 0},
+        gw_tracker={A: MAX - 250, B: 250},
+    )
+
+    # --- bob withdraws 100 from 6566 to L1: L1 deploys the token's copy at its CREATE2 address and mints
+    sent = withdraw(devnet, bob, asset, 100, chain="zk-b")
+    devnet.relay()
+    bridged_l1 = predict_bridged_token(devnet, "zk-a", token, "l1")
+    assert not devnet.l1.code(bridged_l1)
+    assert finalize_withdrawal(devnet, sent).ok
+    assert token_address(devnet, "l1", asset) == bridged_l1
+    (originated,) = decode(["address"], read(devnet, "l1", bridged_l1, "originToken()"))
+    assert bytes.fromhex(originated[2:]) == token
+    (name,) = decode(["string"], read(devnet, "l1", bridged_l1, "name()"))
+    (symbol,) = decode(["string"], read(devnet, "l1", bridged_l1, "symbol()"))
+    assert (name, symbol, uint(devnet, "l1", bridged_l1, "decimals()")) == ("Alpha", "ALP", 6)
+    assert uint(devnet, "l1", flow.l1_vault, "originChainId(bytes32)", asset) == A
+    flow.check(
+        holders={("zk-a", alice.address): 750, ("zk-b", bob.address): 150, ("l1", bob.address): 100},
+        locked_on_a=250,
+        supply_b=150,
+        supply_l1=100,
+        l1_tracker={31337: 100, GW: MAX - 100, A: 0, B: 0},
+        gw_tracker={A: MAX - 250, B: 150},
+    )
+
+    # --- the same withdrawal again is refused by the L1Nullifier
+    with pytest.raises(TransactionReverted) as again:
+        finalize_withdrawal(devnet, sent)
+    assert again.value.data == sel("WithdrawalAlreadyFinalized()")
+    assert token_balance(devnet, "l1", bridged_l1, bob.address) == 100
+
+    # --- bob deposits 40 of the L1 copy back to alice on 6565 (burned on L1, released on the origin) and 10 to
+    #     himself on 6566 (minted there); Gateway learns of both through the deposit's balance change
+    to_a = deposit_erc20(devnet, bob, bridged_l1, 40, chain="zk-a", to=alice.address)
+    assert to_a.execution is not None and to_a.execution.ok
+    to_b = deposit_erc20(devnet, bob, bridged_l1, 10, chain="zk-b")
+    assert to_b.execution is not None and to_b.execution.ok
+    devnet.relay()
+    flow.check(
+        holders={("zk-a", alice.address): 790, ("zk-b", bob.address): 160, ("l1", bob.address): 50},
+        locked_on_a=210,
+        supply_b=160,
+        supply_l1=50,
+        l1_tracker={31337: 50, GW: MAX - 50, A: 0, B: 0},
+        gw_tracker={A: MAX - 210, B: 160},
+    )
+
+
+def test_a_migration_message_is_processed_once_on_l1(flow: Flow) -> None:
+    """Replaying the proven migration message to L1 is refused (the asset's migration number is already set)."""
+    devnet = flow.devnet
+    token = deploy_test_token(devnet, "zk-a", flow.alice, mint=10)
+    asset = register_token(devnet, "zk-a", token, flow.alice)
+    migration = migrate_token_balance(devnet, "zk-a", asset)
+    assert migration.initiate_tx is not None
+    proof = devnet.proof("zk-a", migration.initiate_tx, 0, mode="l1")
+    assert proof.message is not None
+    params = (
+        A,
+        proof.batch_number,
+        proof.id,
+        bytes.fromhex(proof.message.sender[2:]),
+        proof.message.tx_number_in_batch,
+        proof.message.data,
+        list(proof.proof),
+    )
+    call = sel(f"receiveL1ToGatewayMigrationOnL1({FINALIZE_PARAMS})") + encode([FINALIZE_PARAMS], [params])
+    replay = devnet.l1.transact(flow.bob.private_key, flow.l1_tracker, call)
+    assert not replay.ok
+    assert replay.output == sel("InvalidAssetMigrationNumber()")
+    # a tampered proof (another chain id) does not prove, and nothing moved
+    forged = (B, *params[1:])
+    call = sel(f"receiveL1ToGatewayMigrationOnL1({FINALIZE_PARAMS})") + encode([FINALIZE_PARAMS], [forged])
+    bad = devnet.l1.transact(flow.bob.private_key, flow.l1_tracker, call)
+    assert not bad.ok and bad.output == sel("InvalidProof()")
+    assert l1_chain_balance(devnet, GW, asset) == MAX
+    assert chain_balance(devnet, "zk-a", asset) == MAX
