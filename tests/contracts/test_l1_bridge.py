@@ -7,8 +7,10 @@ from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 
 from zkconnect import Devnet
+from zkconnect.asset_contracts import BRIDGED_TOKEN_BEACON
+from zkconnect.assets import predict_bridged_token
 from zkconnect.l1_bridge import L1Bridge
-from zkconnect.system_contracts import ETH_TOKEN_ADDRESS, ntv_asset_id
+from zkconnect.system_contracts import ETH_TOKEN_ADDRESS, L2_ASSET_TRACKER, ntv_asset_id
 
 
 def sel(signature: str) -> bytes:
@@ -99,3 +101,63 @@ def test_unproven_failed_deposit_claim_is_refused(net: tuple[Devnet, L1Bridge]) 
     )
     receipt = devnet.l1.transact(alice.private_key, bridge.nullifier, data)
     assert not receipt.ok
+
+
+CONFIRMATION = "(uint256,bytes32,uint256,address,uint256,uint256,bool)"
+FINALIZE_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
+
+
+def test_only_the_l1_asset_tracker_sends_service_transactions(net: tuple[Devnet, L1Bridge]) -> None:
+    """A service transaction runs as 0xFFFF…FFFF on L2 (it could confirm any migration): nobody else may queue one."""
+    devnet, _ = net
+    alice = devnet.accounts[0]
+    confirm = sel(f"confirmMigrationOnL2({CONFIRMATION})") + encode(
+        [CONFIRMATION], [(6565, b"\x01" * 32, 6565, alice.address, 2**256 - 1, 1, True)]
+    )
+    for chain_id in (6565, 506):
+        mailbox = devnet.contracts.l1.settlement(chain_id)
+        data = sel("requestL2ServiceTransaction(address,bytes)") + encode(
+            ["address", "bytes"], [L2_ASSET_TRACKER, confirm]
+        )
+        receipt = devnet.l1.transact(alice.private_key, mailbox, data)
+        assert not receipt.ok
+        assert receipt.output == sel("NotAssetTracker(address)") + encode(["address"], [alice.address])
+    assert devnet.priority.pending == ()
+
+
+def test_migration_messages_come_only_from_the_asset_trackers(net: tuple[Devnet, L1Bridge]) -> None:
+    devnet, bridge = net
+    alice = devnet.accounts[0]
+    params = (6565, 1, 0, alice.address, 0, b"\x00" * 4, [b"\x00" * 32])
+    data = sel(f"receiveL1ToGatewayMigrationOnL1({FINALIZE_PARAMS})") + encode([FINALIZE_PARAMS], [params])
+    receipt = devnet.l1.transact(alice.private_key, bridge.asset_tracker, data)
+    assert not receipt.ok and receipt.output == sel("InvalidSender()")
+    # the right sender with an unproven message
+    params = (6565, 1, 0, L2_ASSET_TRACKER, 0, b"\x00" * 4, [b"\x00" * 32])
+    data = sel(f"receiveL1ToGatewayMigrationOnL1({FINALIZE_PARAMS})") + encode([FINALIZE_PARAMS], [params])
+    receipt = devnet.l1.transact(alice.private_key, bridge.asset_tracker, data)
+    assert not receipt.ok
+
+
+def test_l1_copy_of_an_l2_token_is_predicted_and_minted_only_by_the_vault(net: tuple[Devnet, L1Bridge]) -> None:
+    devnet, bridge = net
+    alice = devnet.accounts[0]
+    token = b"\x42" * 20
+    predicted = predict_bridged_token(devnet, "zk-a", token, "l1")
+    onchain = read(
+        devnet,
+        bridge.native_token_vault,
+        "calculateCreate2TokenAddress(uint256,address)",
+        ["uint256", "address"],
+        6565,
+        token,
+    )
+    assert onchain[12:] == predicted
+    assert predicted != predict_bridged_token(devnet, "zk-a", token, "zk-b")
+    assert read(devnet, bridge.native_token_vault, "bridgedTokenBeacon()", [])[12:] == BRIDGED_TOKEN_BEACON
+    # the vault's bridge entry points belong to the router
+    data = sel("bridgeMint(uint256,bytes32,bytes)") + encode(
+        ["uint256", "bytes32", "bytes"], [6565, ntv_asset_id(6565, token), b""]
+    )
+    receipt = devnet.l1.transact(alice.private_key, bridge.native_token_vault, data)
+    assert not receipt.ok and receipt.output == sel("NotAssetRouter(address)") + encode(["address"], [alice.address])
