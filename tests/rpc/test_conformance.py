@@ -13,6 +13,7 @@ from zkconnect.clock import Clock
 from zkconnect.config import load_config
 from zkconnect.rpc.provider import ZkProvider
 
+from . import openrpc
 from .conftest import ServedDevnet
 
 ALICE = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
@@ -77,6 +78,29 @@ class RpcConformance:
         assert seen[15]["result"] is True and seen[16]["result"] == "0x1"
         assert seen[19]["error"]["code"] == -32601 and seen[20]["error"]["code"] == -32602
 
+    def test_responses_match_the_openrpc_schemas(self) -> None:
+        """Every result of the scenario whose method the execution-apis OpenRPC spec defines matches its schema."""
+        answered: list[tuple[str, Any]] = []
+        plain = self.request
+
+        def recording(method: str, params: list[Any] | None = None) -> dict[str, Any]:
+            out = plain(method, params)
+            answered.append((method, out))
+            return out
+
+        self.request = recording  # type: ignore[method-assign]
+        self.scenario()
+        checked = [(m, out["result"]) for m, out in answered if m in openrpc.methods() and "result" in out]
+        # zk-a is a ZK chain: its receipts and transactions carry the ZKsync fields on top of the spec's objects.
+        extra = openrpc.ZKSYNC_FIELDS
+        problems = [e for method, result in checked for e in openrpc.result_errors(method, result, extensions=extra)]
+        assert problems == []
+        assert {m for m, _ in checked} >= {
+            "eth_chainId", "net_version", "eth_getBalance", "eth_call", "eth_estimateGas", "eth_sendTransaction",
+            "eth_getTransactionReceipt", "eth_getTransactionByHash", "eth_getBlockByNumber", "eth_getLogs",
+            "eth_blockNumber", "eth_getProof", "eth_feeHistory",
+        }  # fmt: skip
+
 
 class TestInProcess(RpcConformance):
     @pytest.fixture(autouse=True)
@@ -113,3 +137,24 @@ def test_in_process_and_http_see_identical_results():
         assert a.scenario() == b.scenario()
     finally:
         served.close()
+
+
+def test_the_openrpc_check_rejects_what_strict_clients_reject():
+    """The validator itself can fail: wrong quantity encodings and missing receipt fields are reported."""
+    assert openrpc.result_errors("eth_chainId", "0x19a5") == []
+    assert openrpc.result_errors("eth_chainId", "0x019a5") and openrpc.result_errors("eth_chainId", 6565)
+    served = ServedDevnet(devnet=_devnet())
+    try:
+        w3 = Web3(HTTPProvider(served.url("zk-a")))
+        tx = w3.provider.make_request("eth_sendTransaction", [{"from": ALICE, "to": BOB, "value": "0x1"}])["result"]  # type: ignore[arg-type]
+        receipt = dict(w3.provider.make_request("eth_getTransactionReceipt", [tx])["result"])  # type: ignore[arg-type]
+        block = dict(w3.provider.make_request("eth_getBlockByNumber", ["latest", False])["result"])  # type: ignore[arg-type]
+    finally:
+        served.close()
+    assert "l2ToL1Logs" in receipt and openrpc.result_errors("eth_getTransactionReceipt", receipt)
+    assert openrpc.result_errors("eth_getTransactionReceipt", receipt, extensions=openrpc.ZKSYNC_FIELDS) == []
+    assert openrpc.result_errors("eth_getBlockByNumber", block) == []
+    missing = {k: v for k, v in receipt.items() if k != "effectiveGasPrice"}
+    assert openrpc.result_errors("eth_getTransactionReceipt", missing, extensions=openrpc.ZKSYNC_FIELDS)
+    assert openrpc.result_errors("eth_getBlockByNumber", {**block, "extraData": "0xABCD"})
+    assert openrpc.result_errors("eth_getBlockByNumber", {**block, "gasUsed": "0x05"})
