@@ -10,6 +10,8 @@ exception                                    code    message / data
                                                      -32600, ``MethodNotFound`` -32601,
                                                      ``InvalidParams`` -32602)
 :class:`~zkconnect.errors.TransactionReverted`  3    "execution reverted[: reason]", data = revert bytes
+                                                     (also "0x" for a revert without data; -32000 and
+                                                     the reason for a failure that is not a revert)
 :class:`~zkconnect.errors.ChainIdMismatch`   -32000  its message (geth: "invalid chain id for signer")
 :class:`~zkconnect.errors.InvalidTransaction` -32000 its message (nonce, fee, funds, signature)
 :class:`~zkconnect.errors.UnknownSnapshot`   -32000  its message
@@ -51,6 +53,10 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 SERVER_ERROR = -32000
 REVERT = 3
+
+# A revert without data: no reason, or py-evm's Revert(b"") rendered as text by the chain layer. geth answers it
+# like any revert (code 3, "execution reverted", data "0x"); other empty-data failures (out of gas...) keep their text.
+_EMPTY_REVERT_REASONS = ("", "b''")
 
 # geth's wording for the Solidity panic codes (core/vm/errors.go / accounts/abi).
 _PANICS = {
@@ -129,9 +135,9 @@ def to_error_object(exc: BaseException) -> dict[str, Any]:
             out["data"] = exc.data
         return out
     if isinstance(exc, TransactionReverted):
-        if exc.data:
+        if exc.data or exc.reason in _EMPTY_REVERT_REASONS:
             return {"code": REVERT, "message": revert_message(exc.data), "data": "0x" + exc.data.hex()}
-        return {"code": SERVER_ERROR, "message": str(exc.reason or "execution reverted")}
+        return {"code": SERVER_ERROR, "message": str(exc.reason)}
     if isinstance(exc, ChainIdMismatch | InvalidTransaction):
         return {"code": SERVER_ERROR, "message": str(exc)}
     if isinstance(exc, ZkConnectError):
