@@ -9,6 +9,7 @@ three trackers (L1AssetTracker, GWAssetTracker, the origin's L2AssetTracker) are
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -32,7 +33,7 @@ from zkconnect.assets import (
     token_migrated,
     transfer,
 )
-from zkconnect.bridge import deposit_erc20, finalize_withdrawal, l1_chain_balance, withdraw
+from zkconnect.bridge import claim_failed_deposit, deposit_erc20, finalize_withdrawal, l1_chain_balance, withdraw
 from zkconnect.errors import TransactionReverted
 from zkconnect.system_contracts import GW_ASSET_TRACKER, L2_ASSET_TRACKER, L2_NATIVE_TOKEN_VAULT
 
@@ -263,3 +264,101 @@ def test_a_migration_message_is_processed_once_on_l1(flow: Flow) -> None:
     assert not bad.ok and bad.output == sel("InvalidProof()")
     assert l1_chain_balance(devnet, GW, asset) == MAX
     assert chain_balance(devnet, "zk-a", asset) == MAX
+
+
+@dataclass
+class Spread:
+    """zk-a's token migrated, 400 sent to bob on zk-b, 100 of it withdrawn by bob to L1 (finalized)."""
+
+    devnet: Devnet
+    alice: DevAccount
+    bob: DevAccount
+    token: bytes
+    asset: bytes
+    l1_copy: bytes
+
+
+@pytest.fixture(scope="module")
+def spread_world() -> Spread:
+    devnet = Devnet()
+    alice, bob = devnet.accounts[0], devnet.accounts[1]
+    token = deploy_test_token(devnet, "zk-a", alice, mint=1_000)
+    asset = register_token(devnet, "zk-a", token, alice)
+    migrate_token_balance(devnet, "zk-a", asset)
+    transfer(devnet, "zk-a", "zk-b", token, 400, alice, bob.address)
+    sent = withdraw(devnet, bob, asset, 100, chain="zk-b")
+    devnet.relay()
+    finalize_withdrawal(devnet, sent)
+    return Spread(devnet, alice, bob, token, asset, predict_bridged_token(devnet, "zk-a", token, "l1"))
+
+
+@pytest.fixture
+def spread(spread_world: Spread) -> Iterator[Spread]:
+    with spread_world.devnet.anchor():
+        yield spread_world
+
+
+def test_origin_chain_withdraws_its_own_token_to_l1(spread: Spread) -> None:
+    """A withdrawal from the origin locks the token there and mints the same L1 copy."""
+    devnet, alice, asset = spread.devnet, spread.alice, spread.asset
+    sent = withdraw(devnet, alice, asset, 30, chain="zk-a")
+    devnet.relay()
+    assert finalize_withdrawal(devnet, sent).ok
+    assert token_balance(devnet, "l1", spread.l1_copy, alice.address) == 30
+    assert uint(devnet, "l1", spread.l1_copy, "totalSupply()") == 130
+    assert token_balance(devnet, "zk-a", spread.token, L2_NATIVE_TOKEN_VAULT) == 430
+    assert chain_balance(devnet, "zk-a", asset, tracker="l2") == MAX - 430
+    assert chain_balance(devnet, "zk-a", asset) == MAX - 430
+    assert l1_chain_balance(devnet, GW, asset) == MAX - 130
+    assert l1_chain_balance(devnet, 31337, asset) == 130
+
+
+def test_failed_deposit_of_the_l1_copy_is_minted_back(spread: Spread) -> None:
+    devnet, bob, asset = spread.devnet, spread.bob, spread.asset
+    # too little L2 gas: finalizeDeposit runs out of gas on zk-b
+    deposit = deposit_erc20(devnet, bob, spread.l1_copy, 60, chain="zk-b", gas_limit=30_000)
+    assert deposit.execution is not None and not deposit.execution.ok
+    assert token_balance(devnet, "l1", spread.l1_copy, bob.address) == 40  # burned on L1
+    assert l1_chain_balance(devnet, GW, asset) == MAX - 40
+    devnet.relay()
+    # Gateway undid the deposit's balance change when zk-b reported the failure
+    assert chain_balance(devnet, "zk-b", asset) == 300
+    assert claim_failed_deposit(devnet, deposit).ok
+    assert token_balance(devnet, "l1", spread.l1_copy, bob.address) == 100
+    assert uint(devnet, "l1", spread.l1_copy, "totalSupply()") == 100
+    assert l1_chain_balance(devnet, GW, asset) == MAX - 100
+    assert l1_chain_balance(devnet, 31337, asset) == 100
+    with pytest.raises(TransactionReverted) as again:
+        claim_failed_deposit(devnet, deposit)
+    assert again.value.data == sel("DepositDoesNotExist()")
+
+
+def test_l1_copy_is_minted_and_burned_only_by_the_l1_vault(spread: Spread) -> None:
+    devnet, bob = spread.devnet, spread.bob
+    for signature in ("bridgeMint(address,uint256)", "bridgeBurn(address,uint256)"):
+        call = sel(signature) + encode(["address", "uint256"], [bob.address, 1])
+        receipt = devnet.l1.transact(bob.private_key, spread.l1_copy, call)
+        assert not receipt.ok
+        assert receipt.output == sel("OnlyNativeTokenVault(address)") + encode(["address"], [bob.address])
+    again = sel("bridgeInitialize(bytes32,address,bytes)") + encode(
+        ["bytes32", "address", "bytes"], [spread.asset, bob.address, b"\x01"]
+    )
+    receipt = devnet.l1.transact(bob.private_key, spread.l1_copy, again)
+    assert not receipt.ok and receipt.output == sel("AlreadyInitialized()")
+
+
+def test_manual_mode_migration_runs_only_its_own_confirmations(spread: Spread) -> None:
+    """In manual relay mode migrate_token_balance still completes, and a deposit queued before stays pending."""
+    devnet, alice = spread.devnet, spread.alice
+    devnet.relayer.set_mode("manual")
+    queued = deposit_erc20(devnet, spread.bob, spread.l1_copy, 5, chain="zk-a")
+    assert queued.execution is None
+    token = deploy_test_token(devnet, "zk-a", alice, mint=10)
+    asset = register_token(devnet, "zk-a", token, alice)
+    migration = migrate_token_balance(devnet, "zk-a", asset)
+    assert migration.confirmed and token_migrated(devnet, "zk-a", asset)
+    assert chain_balance(devnet, "zk-a", asset) == MAX
+    assert queued.execution is None
+    assert queued.canonical_hash in {r.canonical_hash for r in devnet.priority.pending}
+    devnet.relay()
+    assert queued.execution is not None and queued.execution.ok

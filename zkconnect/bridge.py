@@ -257,14 +257,31 @@ def withdraw(
     to: bytes | None = None,
 ) -> Withdrawal:
     """Withdraw ``amount`` of an asset from ``chain`` to ``to`` (default: the sender) on L1, through the
-    L2AssetRouter (``withdraw(assetId, abi.encode(amount, receiver, 0))``). Finalize it on L1 with
+    L2AssetRouter (``withdraw(assetId, abi.encode(amount, receiver, 0))``); a token native to ``chain`` is
+    locked in its vault, which is approved first if needed. Finalize it on L1 with
     :func:`finalize_withdrawal` once the batch is final there (``devnet.relay()``)."""
     l2 = devnet[chain]
     receiver = to or sender.address
+    _approve_native(l2, sender, asset_id, amount)
     data = encode(["uint256", "address", "address"], [amount, receiver, bytes(20)])
     call = _sel("withdraw(bytes32,bytes)") + encode(["bytes32", "bytes"], [asset_id, data])
     receipt = _send(l2, sender, L2_ASSET_ROUTER, call, 0, "L2AssetRouter.withdraw")
     return Withdrawal(l2.chain_id, receipt, asset_id, amount, receiver)
+
+
+def _approve_native(l2: Chain, owner: DevAccount, asset_id: bytes, amount: int) -> None:
+    """A token native to ``l2`` is locked in its vault with transferFrom: approve the vault if needed."""
+    (origin,) = decode(["uint256"], l2.call(L2_NATIVE_TOKEN_VAULT, _sel("originChainId(bytes32)") + asset_id))
+    (token,) = decode(["address"], l2.call(L2_NATIVE_TOKEN_VAULT, _sel("tokenAddress(bytes32)") + asset_id))
+    if origin != l2.chain_id or not l2.code(bytes.fromhex(token[2:])):
+        return
+    address = bytes.fromhex(token[2:])
+    allowed = l2.call(
+        address, _sel("allowance(address,address)") + encode(["address"] * 2, [owner.address, L2_NATIVE_TOKEN_VAULT])
+    )
+    if int.from_bytes(allowed, "big") < amount:
+        call = _sel("approve(address,uint256)") + encode(["address", "uint256"], [L2_NATIVE_TOKEN_VAULT, amount])
+        _send(l2, owner, address, call, 0, "approve")
 
 
 def finalize_withdrawal(devnet: Devnet, withdrawal: Withdrawal, sender: DevAccount | None = None) -> Receipt:
