@@ -15,6 +15,9 @@ from dataclasses import dataclass
 import pytest
 from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from zkconnect import Devnet
 from zkconnect.accounts import DevAccount
@@ -33,7 +36,14 @@ from zkconnect.assets import (
     token_migrated,
     transfer,
 )
-from zkconnect.bridge import claim_failed_deposit, deposit_erc20, finalize_withdrawal, l1_chain_balance, withdraw
+from zkconnect.bridge import (
+    Withdrawal,
+    claim_failed_deposit,
+    deposit_erc20,
+    finalize_withdrawal,
+    l1_chain_balance,
+    withdraw,
+)
 from zkconnect.errors import TransactionReverted
 from zkconnect.system_contracts import GW_ASSET_TRACKER, L2_ASSET_TRACKER, L2_NATIVE_TOKEN_VAULT
 
@@ -362,3 +372,133 @@ def test_manual_mode_migration_runs_only_its_own_confirmations(spread: Spread) -
     assert queued.canonical_hash in {r.canonical_hash for r in devnet.priority.pending}
     devnet.relay()
     assert queued.execution is not None and queued.execution.ok
+
+
+# ---------------------------------------------------------------------- stateful: every step keeps the books
+
+
+class TokenBooks(RuleBasedStateMachine):
+    """Transfers between 6565 and 6566, withdrawals to L1 from either (finalized later, in any order) and
+    deposits of the L1 copy back to either chain, on one zk-a token. After every step: supply is conserved
+    (what 6565 locks = bridged supply on 6566 + L1 copy supply + withdrawals not yet finalized), and the three
+    trackers agree with the tokens that exist."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.world = _books_world()
+        self.snapshot = self.world.devnet.snapshot()
+        self.unfinalized: list[tuple[int, Withdrawal]] = []
+
+    def teardown(self) -> None:
+        self.world.devnet.revert(self.snapshot)
+
+    # the copies of the token on each chain
+    def _token(self, chain: str) -> bytes:
+        if chain == "zk-a":
+            return self.world.token
+        return predict_bridged_token(self.world.devnet, "zk-a", self.world.token, chain)
+
+    def _holder(self, chain: str) -> DevAccount:
+        return self.world.alice if chain == "zk-a" else self.world.bob
+
+    def _held(self, chain: str) -> int:
+        return token_balance(self.world.devnet, chain, self._token(chain), self._holder(chain).address)
+
+    @rule(forward=st.booleans(), amount=st.integers(min_value=1, max_value=300))
+    def interop_transfer(self, forward: bool, amount: int) -> None:
+        source, destination = ("zk-a", "zk-b") if forward else ("zk-b", "zk-a")
+        if self._held(source) < amount:
+            return
+        w = self.world
+        transfer(
+            w.devnet,
+            source,
+            destination,
+            self._token(source),
+            amount,
+            self._holder(source),
+            self._holder(destination).address,
+        )
+        w.devnet.relay()
+
+    @rule(from_a=st.booleans(), amount=st.integers(min_value=1, max_value=200))
+    def withdraw_to_l1(self, from_a: bool, amount: int) -> None:
+        chain = "zk-a" if from_a else "zk-b"
+        if self._held(chain) < amount:
+            return
+        w = self.world
+        sent = withdraw(w.devnet, self._holder(chain), w.asset, amount, chain=chain, to=w.bob.address)
+        w.devnet.relay()
+        self.unfinalized.append((amount, sent))
+
+    @rule(data=st.data())
+    def finalize(self, data: st.DataObject) -> None:
+        if not self.unfinalized:
+            return
+        _, sent = self.unfinalized.pop(data.draw(st.integers(0, len(self.unfinalized) - 1)))
+        assert finalize_withdrawal(self.world.devnet, sent).ok
+
+    @rule(to_a=st.booleans(), amount=st.integers(min_value=1, max_value=100))
+    def deposit_back(self, to_a: bool, amount: int) -> None:
+        if self._held("l1") < amount:
+            return
+        w = self.world
+        chain = "zk-a" if to_a else "zk-b"
+        deposit = deposit_erc20(w.devnet, w.bob, self._token("l1"), amount, chain=chain, to=self._holder(chain).address)
+        assert deposit.execution is not None and deposit.execution.ok
+        w.devnet.relay()
+
+    @invariant()
+    def books_balance(self) -> None:
+        w = self.world
+        devnet = w.devnet
+        locked = token_balance(devnet, "zk-a", w.token, L2_NATIVE_TOKEN_VAULT)
+        supply_b = total_supply(devnet, "zk-b", self._token("zk-b"))
+        supply_l1 = total_supply(devnet, "l1", self._token("l1"))
+        in_flight = sum(amount for amount, _ in self.unfinalized)
+        assert locked == supply_b + supply_l1 + in_flight
+        assert self._held("zk-a") + locked == 1_000
+        assert chain_balance(devnet, "zk-a", w.asset, tracker="l2") == MAX - locked
+        assert chain_balance(devnet, "zk-a", w.asset) == MAX - locked
+        assert chain_balance(devnet, "zk-b", w.asset) == supply_b
+        for chain in ("zk-a", "zk-b"):
+            assert pending_interop_balance(devnet, chain, w.asset) == 0
+        assert l1_chain_balance(devnet, 31337, w.asset) == supply_l1
+        assert l1_chain_balance(devnet, GW, w.asset) == MAX - supply_l1
+        assert l1_chain_balance(devnet, A, w.asset) == l1_chain_balance(devnet, B, w.asset) == 0
+
+
+@dataclass
+class _Books:
+    devnet: Devnet
+    alice: DevAccount
+    bob: DevAccount
+    token: bytes
+    asset: bytes
+
+
+_BOOKS: list[_Books] = []
+
+
+def _books_world() -> _Books:
+    if not _BOOKS:
+        devnet = Devnet()
+        alice, bob = devnet.accounts[0], devnet.accounts[1]
+        token = deploy_test_token(devnet, "zk-a", alice, mint=1_000)
+        asset = register_token(devnet, "zk-a", token, alice)
+        migrate_token_balance(devnet, "zk-a", asset)
+        _BOOKS.append(_Books(devnet, alice, bob, token, asset))
+    return _BOOKS[0]
+
+
+def total_supply(devnet: Devnet, chain: str, token: bytes) -> int:
+    return uint(devnet, chain, token, "totalSupply()") if devnet[chain].code(token) else 0
+
+
+def test_books_balance_after_every_step() -> None:
+    run_state_machine_as_test(
+        TokenBooks,
+        settings=settings(
+            max_examples=8, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)
+        ),
+    )
