@@ -250,7 +250,18 @@ def _from_file(path: Path) -> DevnetConfig:
         chains = list(defaults.chains) if gateway is not None else []
     config = DevnetConfig(l1=l1, gateway=gateway, chains=tuple(chains), source=where, **settings)
     _validate_topology(config, where)
-    return config
+    return _canonical_settlement(config)
+
+
+def _canonical_settlement(config: DevnetConfig) -> DevnetConfig:
+    """Replace the role aliases 'l1' / 'gateway' in ``settlement`` by the layers' configured names."""
+    aliases = {"l1": config.l1.name} | ({"gateway": config.gateway.name} if config.gateway else {})
+
+    def named(c: ChainConfig) -> ChainConfig:
+        return c if c.settlement is None else replace(c, settlement=aliases.get(c.settlement, c.settlement))
+
+    gateway = named(config.gateway) if config.gateway else None
+    return replace(config, gateway=gateway, chains=tuple(named(c) for c in config.chains))
 
 
 def _table(where: str, key: str, raw: Any) -> dict[str, Any]:
