@@ -8,11 +8,11 @@ Start here::
     zk_a = devnet["zk-a"]        # a Chain, by name or chain id
 """
 
-from zkconnect.accounts import DevAccount, dev_accounts
-from zkconnect.chain import Chain, GenesisAccount, Log, Receipt
-from zkconnect.clock import Clock
-from zkconnect.config import ChainConfig, DevnetConfig, default_config, load_config
-from zkconnect.devnet import Devnet
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from zkconnect.errors import (
     ArtifactError,
     ChainError,
@@ -26,6 +26,44 @@ from zkconnect.errors import (
     UnknownSnapshot,
     ZkConnectError,
 )
+
+if TYPE_CHECKING:
+    from zkconnect.accounts import DevAccount, dev_accounts
+    from zkconnect.chain import Chain, GenesisAccount, Log, Receipt
+    from zkconnect.clock import Clock
+    from zkconnect.config import ChainConfig, DevnetConfig, default_config, load_config
+    from zkconnect.devnet import Devnet
+
+# Imported on first use: the pytest plugin loads this package in every pytest run, and the EVM
+# stack behind these names takes most of a second to import.
+_LAZY = {
+    "DevAccount": "zkconnect.accounts",
+    "dev_accounts": "zkconnect.accounts",
+    "Chain": "zkconnect.chain",
+    "GenesisAccount": "zkconnect.chain",
+    "Log": "zkconnect.chain",
+    "Receipt": "zkconnect.chain",
+    "Clock": "zkconnect.clock",
+    "ChainConfig": "zkconnect.config",
+    "DevnetConfig": "zkconnect.config",
+    "default_config": "zkconnect.config",
+    "load_config": "zkconnect.config",
+    "Devnet": "zkconnect.devnet",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'zkconnect' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

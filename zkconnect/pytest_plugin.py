@@ -31,27 +31,35 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import warnings
 from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from zkconnect import testing
-from zkconnect.accounts import DevAccount
 from zkconnect.config import DevnetConfig, load_config
-from zkconnect.devnet import Devnet
 from zkconnect.errors import ConfigError, UnknownSnapshot
-from zkconnect.relayer import Relayer
-from zkconnect.testing import ChainHandle
+
+if TYPE_CHECKING:
+    # The plugin loads in every pytest run where zkconnect is installed: the EVM stack is imported
+    # only when a test asks for a devnet.
+    from zkconnect.accounts import DevAccount
+    from zkconnect.devnet import Devnet
+    from zkconnect.relayer import Relayer
+    from zkconnect.testing import ChainHandle
 
 __all__ = ["NO_ISOLATION_MARKER", "TOPOLOGY_MARKER"]
 
 
 def _hide_frames(excinfo: object) -> bool:
+    if "zkconnect.testing" not in sys.modules:
+        return True
+    from zkconnect import testing
+
     return not testing.SHOW_INTERNAL_FRAMES
 
 
@@ -137,6 +145,8 @@ class _Session:
             config = load_config(None, env={}, overrides=self.overrides())
         else:
             config = load_config(topology.path, overrides=self.overrides())
+        from zkconnect.devnet import Devnet
+
         return Devnet(config)
 
     def revert(self, devnet: Devnet, snapshot_id: int) -> None:
@@ -186,12 +196,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[_STATE] = _Session(config)
     config.stash[_STATE].overrides()  # a bad ini value stops the run here, before any test
-    testing.SHOW_INTERNAL_FRAMES = config.stash[_STATE].show_internal
+    if config.stash[_STATE].show_internal:
+        from zkconnect import testing
+
+        testing.SHOW_INTERNAL_FRAMES = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Back to hiding zkconnect's frames (pytester runs several sessions in one process)."""
-    testing.SHOW_INTERNAL_FRAMES = False
+    if "zkconnect.testing" in sys.modules:
+        from zkconnect import testing
+
+        testing.SHOW_INTERNAL_FRAMES = False
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -315,6 +331,8 @@ def zk_chain(zk_devnet: Devnet) -> Callable[[str | int], ChainHandle]:
     def chain(name_or_id: str | int) -> ChainHandle:
         name = zk_devnet.chain_config(name_or_id).name
         if name not in handles:
+            from zkconnect.testing import ChainHandle
+
             handles[name] = ChainHandle(zk_devnet, name)
         return handles[name]
 
