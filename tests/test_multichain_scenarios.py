@@ -25,7 +25,7 @@ test(s) that cover it:
   ``test_06_pending_moves_to_chain_balance_after_confirmation_both_directions``
 - 07 bundles: ``test_07_single_direct_call_bundle``, ``test_07_two_direct_call_bundle``,
   ``test_07_single_indirect_call_bundle``, ``test_07_two_indirect_call_bundle``, ``test_07_mixed_call_bundle``,
-  ``test_07_fixed_zk_fee_bundle``, ``test_07_replay_rejected``, ``test_07_wrong_execution_address_rejected``,
+  ``test_07_fixed_zk_fee_bundle`` (and ``test_07_fixed_zk_fee_needs_the_zk_token``), ``test_07_replay_rejected``, ``test_07_wrong_execution_address_rejected``,
   ``test_07_zero_call_bundle_accepted``, ``test_07_excess_msg_value_rejected``,
   ``test_07_chain_native_token_migrated_and_round_tripped``
 - 08 messages: ``test_08_base_token_message_direct_with_value``, ``test_08_erc20_message_via_asset_router``,
@@ -80,6 +80,7 @@ from zkconnect.l1_bridge import base_token_l1_address
 from zkconnect.ledger import Entry, Stage
 from zkconnect.messages import (
     InteropCallStarter,
+    MessageInclusionProof,
     NtvBurnData,
     execute_bundle_calldata,
     execution_address,
@@ -88,6 +89,7 @@ from zkconnect.messages import (
     interop_call_value,
     second_bridge_data,
     unbundler_address,
+    use_fixed_fee,
     verify_bundle_calldata,
 )
 from zkconnect.system_contracts import ETH_TOKEN_ADDRESS, INTEROP_CENTER, INTEROP_HANDLER, L2_ASSET_ROUTER
@@ -146,17 +148,18 @@ def world_module() -> World:
     devnet = Devnet(config)
     assert devnet.relayer.mode == "auto"
     alice, bob, carol = devnet.accounts[0], devnet.accounts[1], devnet.accounts[2]
-    tokens = []
+    tokens: list[tuple[bytes, bytes]] = []
     for chain in (A, B):
         token = deploy_test_token(devnet, chain, alice, name=f"Test {chain}", symbol="TST", mint=MINTED)
         asset = register_token(devnet, chain, token, alice)
         assert migrate_token_balance(devnet, chain, asset).confirmed
-        tokens += [token, asset]
+        tokens.append((token, asset))
+    (token_a, asset_a), (token_b, asset_b) = tokens
     zk_b = devnet[B]
     recipient1 = zk_b.deploy(alice.private_key, load("RecordingRecipient").bytecode)
     recipient2 = zk_b.deploy(alice.private_key, load("RecordingRecipient").bytecode)
     failing = zk_b.deploy(alice.private_key, load("RevertingRecipient").bytecode)
-    return World(devnet, alice, bob, carol, *tokens, recipient1, recipient2, failing)
+    return World(devnet, alice, bob, carol, token_a, asset_a, token_b, asset_b, recipient1, recipient2, failing)
 
 
 @pytest.fixture
@@ -208,7 +211,7 @@ def native_spend(receipt: Receipt) -> int:
     return receipt.gas_used * receipt.effective_gas_price
 
 
-def proof_of(w: World, entry: Entry) -> object:
+def proof_of(w: World, entry: Entry) -> MessageInclusionProof:
     return w.devnet.proof(entry.source_chain_id, entry.source_tx, entry.log_index).inclusion_proof()
 
 
@@ -226,14 +229,14 @@ def execute_as(w: World, entry: Entry, who: DevAccount) -> Receipt:
     """``InteropHandler.executeBundle`` on the destination, sent by ``who`` with the real proof."""
     entry = ready(w, entry)
     assert entry.destination_chain_id is not None
-    data = execute_bundle_calldata(entry.payload[1:], proof_of(w, entry))  # type: ignore[arg-type]
+    data = execute_bundle_calldata(entry.payload[1:], proof_of(w, entry))
     return w.devnet[entry.destination_chain_id].transact(who.private_key, INTEROP_HANDLER, data, gas=GAS)
 
 
 def verify_as(w: World, entry: Entry, who: DevAccount) -> Receipt:
     entry = ready(w, entry)
     assert entry.destination_chain_id is not None
-    data = verify_bundle_calldata(entry.payload[1:], proof_of(w, entry))  # type: ignore[arg-type]
+    data = verify_bundle_calldata(entry.payload[1:], proof_of(w, entry))
     return w.devnet[entry.destination_chain_id].transact(who.private_key, INTEROP_HANDLER, data, gas=GAS)
 
 
@@ -257,7 +260,10 @@ def call_statuses(w: World, entry: Entry, count: int) -> list[int]:
     assert entry.destination_chain_id is not None
     chain = w.devnet[entry.destination_chain_id]
     status = sel("callStatus(bytes32,uint256)")
-    return [int.from_bytes(chain.call(INTEROP_HANDLER, status + entry.id + i.to_bytes(32, "big")), "big") for i in range(count)]
+    return [
+        int.from_bytes(chain.call(INTEROP_HANDLER, status + entry.id + i.to_bytes(32, "big")), "big")
+        for i in range(count)
+    ]
 
 
 def reverted_with(receipt: Receipt, name: str) -> str:
@@ -508,10 +514,13 @@ def test_06_pending_moves_to_chain_balance_after_confirmation_both_directions(
     devnet.relayer.set_mode("manual")
     src_before = gw_balances(devnet, source, asset)
     dst_before = gw_balances(devnet, destination, asset)
+    origin_before = chain_balance(devnet, source, asset, tracker="l2")  # the token is native to the source
 
     sent = transfer(devnet, source, destination, token, 5, alice, bob.address)
     assert devnet.bundle(sent.bundle_hash).stage == Stage.SEALED
-    assert gw_balances(devnet, source, asset) == src_before  # nothing moves before Gateway executes the batch
+    # the origin's L2AssetTracker moves with the burn; Gateway's waits for the batch
+    assert chain_balance(devnet, source, asset, tracker="l2") == origin_before - 5
+    assert gw_balances(devnet, source, asset) == src_before
 
     # the source's batch executes on Gateway
     devnet.relayer.settle()
@@ -532,6 +541,7 @@ def test_06_pending_moves_to_chain_balance_after_confirmation_both_directions(
     assert gw_balances(devnet, source, asset) == (src_before[0] - 5, src_before[1])
     # interop between Gateway-settled chains never touches L1's accounting
     assert l1_chain_balances(devnet, asset) == l1_before
+    assert chain_balance(devnet, source, asset, tracker="l2") == origin_before - 5
 
 
 # ---------------------------------------------------------------------- 07: bundles
@@ -546,7 +556,9 @@ def test_07_single_direct_call_bundle(w: World) -> None:
     amount = 123_456_789
     fee = devnet.interop_fee(A)
     balance_before = devnet[A].balance(alice.address)
-    entry = devnet.send_bundle(A, alice, B, [direct(w.recipient1, amount)], attributes=_exec_attrs(w), value=fee + amount)
+    entry = devnet.send_bundle(
+        A, alice, B, [direct(w.recipient1, amount)], attributes=_exec_attrs(w), value=fee + amount
+    )
     receipt = source_receipt(w, entry)
     assert devnet[A].balance(alice.address) == balance_before - fee - amount - native_spend(receipt)
     # the relayer leaves a bundle with someone else's executionAddress to that executor
@@ -565,10 +577,15 @@ def test_07_two_direct_call_bundle(w: World) -> None:
     calls = [direct(w.recipient1, amount), direct(w.recipient2, amount)]
     balance_before = devnet[A].balance(alice.address)
     entry = devnet.send_bundle(A, alice, B, calls, attributes=_exec_attrs(w), value=2 * fee + 2 * amount)
-    assert devnet[A].balance(alice.address) == balance_before - 2 * (fee + amount) - native_spend(source_receipt(w, entry))
+    assert devnet[A].balance(alice.address) == balance_before - 2 * (fee + amount) - native_spend(
+        source_receipt(w, entry)
+    )
     before = (devnet[B].balance(w.recipient1), devnet[B].balance(w.recipient2))
     assert execute_as(w, entry, alice).ok
-    assert (devnet[B].balance(w.recipient1), devnet[B].balance(w.recipient2)) == (before[0] + amount, before[1] + amount)
+    assert (devnet[B].balance(w.recipient1), devnet[B].balance(w.recipient2)) == (
+        before[0] + amount,
+        before[1] + amount,
+    )
     assert call_statuses(w, entry, 2) == [EXECUTED, EXECUTED]
 
 
@@ -614,8 +631,64 @@ def test_07_mixed_call_bundle(w: World) -> None:
     assert devnet[B].balance(w.recipient2) == before + 9_999
 
 
+def _bridge_zk_token_to(w: World, chain: str, amount: int) -> bytes:
+    """Bring the ZK token to ``chain`` for the fixed fee, as Matter Labs' harness seeds it.
+
+    zk-a's InteropCenter names the ZK token by its asset id (an L1 token at a fixed address, which the devnet does
+    not deploy). An L1TestnetERC20 ("ZKsync", "ZK", 18) is put at that address, minted to alice and deposited to
+    ``chain`` through the L1 shared bridge: ``InteropCenter.getZKTokenAddress()`` then finds its bridged copy.
+    """
+    devnet, alice = w.devnet, w.alice
+    zk_asset = devnet[chain].call(INTEROP_CENTER, sel("ZK_TOKEN_ASSET_ID()"))
+    l1_zk = keccak(b"zkconnect:zk-token")[12:]
+    assert asset_id(L1_ID, l1_zk) == zk_asset
+    model = devnet.l1.deploy(
+        alice.private_key, load("L1TestnetERC20").bytecode + encode(["string", "string", "uint8"], ["ZKsync", "ZK", 18])
+    )
+    devnet.l1.place(l1_zk, devnet.l1.code(model), {slot: devnet.l1.storage(model, slot) for slot in (0, 1)})
+    mint = sel("mint(address,uint256)") + encode(["address", "uint256"], [alice.address, amount])
+    devnet.l1.transact(alice.private_key, l1_zk, mint).raise_for_status()
+    deposit = deposit_erc20(devnet, alice, l1_zk, amount, chain=chain)
+    assert deposit.execution is not None and deposit.execution.ok
+    zk_on_chain = devnet[chain].call(INTEROP_CENTER, sel("getZKTokenAddress()"))[12:]
+    assert zk_on_chain == token_address(devnet, chain, zk_asset) != bytes(20)
+    return zk_on_chain
+
+
 def test_07_fixed_zk_fee_bundle(w: World) -> None:
-    pytest.skip("placeholder")
+    devnet, alice = w.devnet, w.alice
+    zk_fee = int.from_bytes(devnet[A].call(INTEROP_CENTER, sel("ZK_INTEROP_FEE()")), "big")
+    assert zk_fee == 10 * 10**18
+    zk = _bridge_zk_token_to(w, A, 25 * 10**18)
+    approve = sel("approve(address,uint256)") + encode(["address", "uint256"], [INTEROP_CENTER, zk_fee])
+    devnet[A].transact(alice.private_key, zk, approve).raise_for_status()
+    amount = 2_024
+    coinbase = bytes(devnet[A].py_evm_block(devnet[A].block_number).header.coinbase)
+
+    def accumulated(view: str) -> int:
+        return int.from_bytes(devnet[A].call(INTEROP_CENTER, sel(f"{view}(address)") + bytes(12) + coinbase), "big")
+
+    zk_fees_before, protocol_before = accumulated("accumulatedZKFees"), accumulated("accumulatedProtocolFees")
+    native_before = devnet[A].balance(alice.address)
+    attrs = [*_exec_attrs(w), use_fixed_fee(True)]
+    # no base-token fee: msg.value is the call's value alone
+    entry = devnet.send_bundle(A, alice, B, [direct(w.recipient1, amount)], attributes=attrs, value=amount)
+    receipt = source_receipt(w, entry)
+    assert devnet[A].balance(alice.address) == native_before - amount - native_spend(receipt)
+    assert token_balance(devnet, A, zk, alice.address) == 15 * 10**18
+    assert accumulated("accumulatedZKFees") == zk_fees_before + zk_fee
+    assert accumulated("accumulatedProtocolFees") == protocol_before
+
+    before = devnet[B].balance(w.recipient1)
+    assert execute_as(w, entry, alice).ok
+    assert devnet[B].balance(w.recipient1) == before + amount
+
+
+def test_07_fixed_zk_fee_needs_the_zk_token(w: World) -> None:
+    """Without the ZK token on the chain (the devnet's default), asking for the fixed fee is refused."""
+    with pytest.raises(TransactionReverted) as refused:
+        w.devnet.send_bundle(A, w.alice, B, [direct(w.recipient1, 1)], attributes=[use_fixed_fee(True)], value=1)
+    assert describe_revert(refused.value.data) == "ZKTokenNotAvailable()"
 
 
 def test_07_replay_rejected(w: World) -> None:
@@ -689,9 +762,7 @@ def test_08_erc20_message_via_asset_router(w: World) -> None:
     fee = devnet.interop_fee(A)
     tokens_before = token_balance(devnet, A, w.token_a, alice.address)
     burn = NtvBurnData(amount=10**18, remote_receiver="0x" + bob.address.hex()).encode()
-    receipt, entry = send_message(
-        w, A, B, L2_ASSET_ROUTER, second_bridge_data(w.asset_a, burn), [indirect_call(0)], fee
-    )
+    _, entry = send_message(w, A, B, L2_ASSET_ROUTER, second_bridge_data(w.asset_a, burn), [indirect_call(0)], fee)
     assert token_balance(devnet, A, w.token_a, alice.address) == tokens_before - 10**18
     executed(w, entry)
     assert token_balance(devnet, B, token_address(devnet, B, w.asset_a), bob.address) == 10**18
@@ -869,7 +940,7 @@ def test_09_unbundle_via_bundle_from_source_chain(w: World) -> None:
     reverted_with(unbundle_as(w, entry, alice, [EXECUTED, CANCELLED, EXECUTED]), "UnbundlingNotAllowed")
 
     final = [EXECUTED, CANCELLED, EXECUTED]
-    verify = verify_bundle_calldata(entry.payload[1:], proof_of(w, entry))  # type: ignore[arg-type]
+    verify = verify_bundle_calldata(entry.payload[1:], proof_of(w, entry))
     meta_calls = [
         InteropCallStarter(to=evm(INTEROP_HANDLER), data=verify, call_attributes=(interop_call_value(0),)),
         InteropCallStarter(
