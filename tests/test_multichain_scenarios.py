@@ -452,9 +452,10 @@ def test_05_sum_of_gw_chain_balances_le_l1_gw_balance(w: World) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the devnet seeds Gateway's GWAssetTracker.chainBalance[chain][ETH] with every chain's genesis supply "
-    "(dev accounts, relayer), but L1AssetTracker.chainBalance[506][ETH] starts at 0, so Gateway's per-chain ETH "
-    "balances exceed what L1 holds for Gateway by about 1e30 wei (genesis seeding in l1_bridge/asset trackers)",
+    reason="the devnet seeds Gateway's GWAssetTracker.chainBalance[chain][ETH] with each chain's genesis supply "
+    "(dev accounts, relayer: about 1e30 wei) while L1AssetTracker.chainBalance[506][ETH] starts at 0 and L1 holds "
+    "no ETH for it, so Gateway's per-chain ETH balances exceed L1's and a withdrawal of genesis ETH is refused on L1 "
+    "with InsufficientChainBalance(506, ETH asset, amount) (genesis seeding: l1_bridge.py / the asset trackers)",
 )
 def test_05_sum_of_gw_chain_balances_le_l1_gw_balance_eth(w: World) -> None:
     deposit_eth(w.devnet, w.alice, 10**18, chain=A)
