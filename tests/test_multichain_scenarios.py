@@ -92,7 +92,14 @@ from zkconnect.messages import (
     use_fixed_fee,
     verify_bundle_calldata,
 )
-from zkconnect.system_contracts import ETH_TOKEN_ADDRESS, INTEROP_CENTER, INTEROP_HANDLER, L2_ASSET_ROUTER
+from zkconnect.system_contracts import (
+    BASE_TOKEN_HOLDER,
+    ETH_TOKEN_ADDRESS,
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+    L2_ASSET_ROUTER,
+    L2_NATIVE_TOKEN_VAULT,
+)
 
 MAX = MAX_TOKEN_BALANCE
 A, B, DIRECT, CUSTOM = "zk-a", "zk-b", "zk-l1", "zk-custom"
@@ -185,20 +192,18 @@ def direct(to: bytes, value: int = 0, data: bytes = b"") -> InteropCallStarter:
     return InteropCallStarter(to=evm(to), data=data, call_attributes=(interop_call_value(value),))
 
 
-def token_call(asset: bytes, amount: int, receiver: bytes, *, message_value: int = 0) -> InteropCallStarter:
+def token_call(asset: bytes, amount: int, receiver: bytes) -> InteropCallStarter:
     """An indirect call to the L2AssetRouter carrying ``amount`` of ``asset`` to ``receiver``."""
     burn = NtvBurnData(amount=amount, remote_receiver="0x" + receiver.hex()).encode()
     return InteropCallStarter(
-        to=evm(L2_ASSET_ROUTER), data=second_bridge_data(asset, burn), call_attributes=(indirect_call(message_value),)
+        to=evm(L2_ASSET_ROUTER), data=second_bridge_data(asset, burn), call_attributes=(indirect_call(0),)
     )
 
 
-def approve_vault(w: World, chain: str, token: bytes, amount: int, who: DevAccount | None = None) -> None:
-    from zkconnect.system_contracts import L2_NATIVE_TOKEN_VAULT
-
-    owner = who or w.alice
+def approve_vault(w: World, chain: str, token: bytes, amount: int) -> None:
+    """alice lets ``chain``'s L2NativeTokenVault lock ``amount`` of a token native to ``chain``."""
     call = sel("approve(address,uint256)") + encode(["address", "uint256"], [L2_NATIVE_TOKEN_VAULT, amount])
-    w.devnet[chain].transact(owner.private_key, token, call).raise_for_status()
+    w.devnet[chain].transact(w.alice.private_key, token, call).raise_for_status()
 
 
 def source_receipt(w: World, entry: Entry) -> Receipt:
@@ -306,7 +311,7 @@ def test_02_deposit_eth_direct_l1_settled(w: World) -> None:
 
     assert deposit.execution is not None and deposit.execution.ok
     mint = deposit.request.mint_value
-    # L1AssetTracker.chainBalance[10-equivalent] grows by the whole mintValue; the chain itself is credited
+    # L1AssetTracker.chainBalance[zk-l1] grows by the whole mintValue: a chain settling on L1 is credited itself
     assert l1_chain_balance(devnet, DIRECT, w.eth) == tracker_before + mint
     assert l1_chain_balance(devnet, GW_ID, w.eth) == 0
     assert devnet.l1.balance(alice.address) <= sender_before - mint
@@ -320,7 +325,13 @@ def test_02_withdraw_eth_direct_l1_settled(w: World) -> None:
     tracker_before = l1_chain_balance(devnet, DIRECT, w.eth)
     recipient_before = devnet.l1.balance(bob.address)
 
+    holder_before = devnet[DIRECT].balance(BASE_TOKEN_HOLDER)
+    l2_before = devnet[DIRECT].balance(alice.address)
+
     sent = withdraw_base_token(devnet, alice, 5 * 10**17, chain=DIRECT, to=bob.address)
+    # L2BaseToken.withdraw moved the value back into the chain's reserve
+    assert devnet[DIRECT].balance(BASE_TOKEN_HOLDER) == holder_before + 5 * 10**17
+    assert devnet[DIRECT].balance(alice.address) == l2_before - 5 * 10**17 - native_spend(sent.l2_receipt)
     devnet.relay()
     proof = devnet.proof(DIRECT, sent.tx_hash, 0, mode="l1")
     assert proof.gateway_block_number is None
