@@ -14,10 +14,10 @@ interface IL1ChainIdSource {
 }
 
 /// @title L2BaseToken (0x800a): withdrawals of the chain's base token to L1.
-/// @dev Balances are plain EVM balances on this devnet (as on ZKsync OS); v31's L2BaseToken only moves the withdrawn
-///      value into the BaseTokenHolder (which tells the L2AssetTracker) and sends the L2->L1 message that
-///      `L1Nullifier.finalizeDeposit` proves: `finalizeEthWithdrawal.selector ‖ address l1Receiver ‖ uint256 amount`.
-///      Gateway's GWAssetTracker debits the chain's balance of its base token when it settles that message.
+/// @dev Balances are plain EVM balances on this devnet (as on ZKsync OS); v31's L2BaseToken only moves the
+///      withdrawn value into the BaseTokenHolder (which tells the L2AssetTracker) and sends the L2->L1 message that
+///      `L1Nullifier.finalizeDeposit` proves: `finalizeEthWithdrawal.selector ‖ address l1Receiver ‖ uint256
+///      amount`. Gateway's GWAssetTracker debits the chain's balance of its base token when it settles that message.
 contract L2BaseToken {
     /// @notice Emitted when a base-token withdrawal to L1 starts.
     event Withdrawal(address indexed _l2Sender, address indexed _l1Receiver, uint256 _amount);
@@ -31,7 +31,9 @@ contract L2BaseToken {
             IL1ChainIdSource(L2_ASSET_ROUTER_ADDR).L1_CHAIN_ID()
         );
         // IMailbox.finalizeEthWithdrawal.selector, the message L1 and Gateway recognise
-        bytes4 finalizeEthWithdrawal = bytes4(keccak256("finalizeEthWithdrawal(uint256,uint256,uint16,bytes,bytes32[])"));
+        bytes4 finalizeEthWithdrawal = bytes4(
+            keccak256("finalizeEthWithdrawal(uint256,uint256,uint16,bytes,bytes32[])")
+        );
         IL1Messenger(L2_TO_L1_MESSENGER_ADDR).sendToL1(abi.encodePacked(finalizeEthWithdrawal, _l1Receiver, amount));
         emit Withdrawal(msg.sender, _l1Receiver, amount);
     }
