@@ -26,7 +26,13 @@ from zkconnect.chain import Chain, Receipt
 from zkconnect.errors import InteropError, TransactionReverted
 from zkconnect.l1_bridge import L1Bridge
 from zkconnect.priority import PriorityExecution, PriorityRequest
-from zkconnect.system_contracts import ETH_TOKEN_ADDRESS, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT, ntv_asset_id
+from zkconnect.system_contracts import (
+    ETH_TOKEN_ADDRESS,
+    L2_ASSET_ROUTER,
+    L2_BASE_TOKEN,
+    L2_NATIVE_TOKEN_VAULT,
+    ntv_asset_id,
+)
 
 if TYPE_CHECKING:
     from zkconnect.devnet import Devnet
@@ -45,6 +51,7 @@ __all__ = [
     "l2_token_address",
     "request_l2_call",
     "withdraw",
+    "withdraw_base_token",
 ]
 
 DEFAULT_L2_GAS_LIMIT = 1_000_000
@@ -266,6 +273,25 @@ def withdraw(
     data = encode(["uint256", "address", "address"], [amount, receiver, bytes(20)])
     call = _sel("withdraw(bytes32,bytes)") + encode(["bytes32", "bytes"], [asset_id, data])
     receipt = _send(l2, sender, L2_ASSET_ROUTER, call, 0, "L2AssetRouter.withdraw")
+    return Withdrawal(l2.chain_id, receipt, asset_id, amount, receiver)
+
+
+def withdraw_base_token(
+    devnet: Devnet,
+    sender: DevAccount,
+    amount: int,
+    *,
+    chain: str | int,
+    to: bytes | None = None,
+) -> Withdrawal:
+    """Withdraw ``amount`` of ``chain``'s base token (ETH, or its L1 ERC20) to ``to`` (default: the sender) on L1
+    with ``L2BaseToken.withdraw{value: amount}(receiver)`` (0x800a). Finalize it on L1 with
+    :func:`finalize_withdrawal` once the batch is final there (``devnet.relay()``)."""
+    l2 = devnet[chain]
+    receiver = to or sender.address
+    call = _sel("withdraw(address)") + encode(["address"], [receiver])
+    receipt = _send(l2, sender, L2_BASE_TOKEN, call, amount, "L2BaseToken.withdraw")
+    asset_id = devnet.contracts.base_token_asset_id(l2.chain_id)
     return Withdrawal(l2.chain_id, receipt, asset_id, amount, receiver)
 
 

@@ -112,6 +112,7 @@ BASE_TOKEN_HOLDER = _addr(0x10011)
 L2_SYSTEM_CONTRACTS: Mapping[bytes, str] = {
     SYSTEM_CONTEXT: "SystemContext",
     L1_MESSENGER: "L1Messenger",
+    L2_BASE_TOKEN: "L2BaseToken",
     L2_BRIDGEHUB: "L2Bridgehub",
     L2_MESSAGE_ROOT: "L2MessageRoot",
     L2_INTEROP_ROOT_STORAGE: "L2InteropRootStorage",
