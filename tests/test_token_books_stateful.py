@@ -28,6 +28,7 @@ implemented"). Both models count it as in flight forever.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from eth_abi.abi import encode
@@ -237,7 +238,7 @@ def proof_call(w: World, bundle: Bundle, verify: bool) -> bytes:
     return build(bundle.encoded, proof)
 
 
-def unbundle_calldata(bundle: Bundle, statuses: list[int]) -> bytes:
+def unbundle_calldata(bundle: Bundle, statuses: Sequence[int]) -> bytes:
     return sel("unbundleBundle(bytes,uint8[])") + encode(["bytes", "uint8[]"], [bundle.encoded, statuses])
 
 
