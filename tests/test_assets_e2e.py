@@ -46,6 +46,7 @@ from zkconnect.bridge import (
 )
 from zkconnect.errors import TransactionReverted
 from zkconnect.system_contracts import GW_ASSET_TRACKER, L2_ASSET_TRACKER, L2_NATIVE_TOKEN_VAULT
+from zkconnect.testing import assert_token_supply_conserved, assert_trackers_consistent
 
 MAX = MAX_TOKEN_BALANCE
 A, B, GW = 6565, 6566, 506
@@ -116,6 +117,9 @@ class Flow:
             # Gateway's ledger holds exactly what L1 credits Gateway with
             assert sum(gw_tracker.values()) == balances[GW]
         assert balances[31337] == supply_l1
+        if self.asset:
+            assert_token_supply_conserved(devnet, "zk-a", self.token)
+            assert_trackers_consistent(devnet, "zk-a", self.token)
 
 
 @pytest.fixture(scope="module")
@@ -466,6 +470,9 @@ class TokenBooks(RuleBasedStateMachine):
         assert l1_chain_balance(devnet, 31337, w.asset) == supply_l1
         assert l1_chain_balance(devnet, GW, w.asset) == MAX - supply_l1
         assert l1_chain_balance(devnet, A, w.asset) == l1_chain_balance(devnet, B, w.asset) == 0
+        # the same books, as zkconnect.testing reads them (they count the L1 copy and unfinalized withdrawals)
+        assert_token_supply_conserved(devnet, "zk-a", w.token)
+        assert_trackers_consistent(devnet, "zk-a", w.token)
 
 
 @dataclass

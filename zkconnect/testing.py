@@ -779,23 +779,133 @@ def assert_supply_conserved(devnet: Devnet) -> None:
         )
 
 
+def _mint_amount(asset: bytes, data: bytes) -> int:
+    """The amount a ``finalizeDeposit(chainId, assetId, bridgeMintData)`` call carries of ``asset`` (0 for another)."""
+    if data[:4] != FINALIZE_DEPOSIT_SELECTOR:
+        return 0
+    try:
+        _, carried, mint = decode_finalize_deposit_calldata(data)
+        return BridgeMintData.decode(mint).amount if carried == asset else 0
+    except ZkConnectError:
+        return 0
+
+
 def _token_amount(asset: bytes) -> Callable[[InteropCall], int]:
     def amount(call: InteropCall) -> int:
-        if call.data[:4] != FINALIZE_DEPOSIT_SELECTOR:
-            return 0
-        _, carried, mint = decode_finalize_deposit_calldata(call.data)
-        return BridgeMintData.decode(mint).amount if carried == asset else 0
+        return _mint_amount(asset, call.data)
 
     return amount
 
 
 @dataclass(frozen=True)
+class _Withdrawal:
+    """A withdrawal of the asset to L1 (an L2AssetRouter ``finalizeDeposit`` message), not finalized on L1 yet."""
+
+    chain_id: int
+    amount: int
+    settled: bool  # the source batch is executed on Gateway (which debited the chain)
+
+
+@dataclass(frozen=True)
+class _Deposit:
+    """An L1->L2 deposit of the asset that has not arrived: queued on L1, or failed on L2 and not claimed back."""
+
+    chain_id: int
+    amount: int
+    relayed: bool  # its balance change ran on Gateway (InteropCenter.forwardTransactionOnGatewayWithBalanceChange)
+    failure_settled: bool  # it failed, and the batch with the bootloader's failure log is executed on Gateway
+
+
+@dataclass(frozen=True)
 class _TokenView:
     origin: ChainConfig
+    token: bytes
     asset: bytes
     locked: int
     supply: dict[str, int]
-    flows: list[tuple[Entry, int]]
+    bundles: list[tuple[Entry, int]]
+    withdrawals: list[_Withdrawal]
+    deposits: list[_Deposit]
+
+    @property
+    def in_flight(self) -> int:
+        return (
+            sum(n for _, n in self.bundles)
+            + sum(w.amount for w in self.withdrawals)
+            + sum(d.amount for d in self.deposits)
+        )
+
+
+def _uint_call(chain: Chain, to: bytes, signature: str, types: Sequence[str], args: Sequence[Any]) -> int:
+    return int.from_bytes(chain.call(to, keccak(signature.encode())[:4] + encode(list(types), list(args))), "big")
+
+
+def _l1_bridge(devnet: Devnet) -> Any:
+    bridge = devnet.contracts.l1_bridge
+    if bridge is None:
+        raise ZkConnectError("the token invariants need the L1 shared bridge; this devnet was built without it")
+    return bridge
+
+
+def _pending_withdrawals(devnet: Devnet, asset: bytes) -> list[_Withdrawal]:
+    from zkconnect.system_contracts import L2_ASSET_ROUTER
+
+    nullifier = _l1_bridge(devnet).nullifier
+    out = []
+    for entry in devnet.ledger:
+        if entry.kind != "message" or entry.sender != L2_ASSET_ROUTER or entry.payload[:4] != FINALIZE_DEPOSIT_SELECTOR:
+            continue
+        if entry.payload[36:68] != asset or entry.batch_number is None:
+            continue
+        amount = BridgeMintData.decode(entry.payload[68:]).amount
+        messages = [s for s in devnet.settlement.sealers[entry.source_chain_id].logs_of(entry.source_tx) if s.message]
+        leaf = messages[entry.log_index].leaf_index
+        finalized = _uint_call(
+            devnet.l1,
+            nullifier,
+            "isWithdrawalFinalized(uint256,uint256,uint256)",
+            ["uint256"] * 3,
+            [entry.source_chain_id, entry.batch_number, leaf],
+        )
+        if not finalized:
+            out.append(_Withdrawal(entry.source_chain_id, amount, entry.gateway_block is not None))
+    return out
+
+
+def _pending_deposits(devnet: Devnet, asset: bytes) -> list[_Deposit]:
+    from zkconnect.system_contracts import L2_ASSET_ROUTER
+
+    queue = devnet.priority
+    gateway = devnet.config.gateway
+    gateway_id = gateway.chain_id if gateway is not None else None
+    relayed_l1_txs = {e.request.l1_tx_hash for e in queue.executions() if e.request.chain_id == gateway_id}
+    nullifier = _l1_bridge(devnet).nullifier
+    out = []
+    for request in queue.pending:
+        if request.to == L2_ASSET_ROUTER and (amount := _mint_amount(asset, request.data)):
+            out.append(_Deposit(request.chain_id, amount, request.l1_tx_hash in relayed_l1_txs, False))
+    for execution in queue.executions():
+        request = execution.request
+        if execution.ok or request.to != L2_ASSET_ROUTER or not (amount := _mint_amount(asset, request.data)):
+            continue
+        claimable = _uint_call(
+            devnet.l1,
+            nullifier,
+            "depositHappened(uint256,bytes32)",
+            ["uint256", "bytes32"],
+            [request.chain_id, request.canonical_hash],
+        )
+        if not claimable:
+            continue  # claimed back on L1 already
+        settled = False
+        if execution.status_log_tx_hash is not None:
+            log_receipt = devnet[request.chain_id].receipt(execution.status_log_tx_hash)
+            settled = (
+                log_receipt is not None
+                and devnet.settlement.settled_batch(request.chain_id) >= log_receipt.block_number
+            )
+        out.append(_Deposit(request.chain_id, amount, request.l1_tx_hash in relayed_l1_txs, settled))
+    return out
 
 
 def _token_view(devnet: Devnet, origin: ChainHandle | str | int, token: bytes | str | Contract) -> _TokenView:
@@ -804,80 +914,132 @@ def _token_view(devnet: Devnet, origin: ChainHandle | str | int, token: bytes | 
     config = devnet.chain_config(origin.chain_id if isinstance(origin, ChainHandle) else origin)
     address = _address(token)
     asset = asset_id(config.chain_id, address)
+    vault = _l1_bridge(devnet).native_token_vault if config.chain_id == devnet.l1.chain_id else L2_NATIVE_TOKEN_VAULT
     supply = {}
-    for chain in _gateway_chains(devnet):
+    for chain in devnet.config.all_chains:
         if chain.name != config.name:
             bridged = predict_bridged_token(devnet, config.name, address, chain.name)
             code = devnet[chain.name].code(bridged)
             supply[chain.name] = int.from_bytes(devnet[chain.name].call(bridged, _TOTAL_SUPPLY), "big") if code else 0
     amount = _token_amount(asset)
-    flows = [(e, _undelivered(devnet, e, amount)) for e in devnet.ledger if e.kind == "bundle"]
-    locked = token_balance(devnet, config.name, address, L2_NATIVE_TOKEN_VAULT)
-    return _TokenView(config, asset, locked, supply, [(e, n) for e, n in flows if n])
+    bundles = [(e, _undelivered(devnet, e, amount)) for e in devnet.ledger if e.kind == "bundle"]
+    return _TokenView(
+        config,
+        address,
+        asset,
+        token_balance(devnet, config.name, address, vault),
+        supply,
+        [(e, n) for e, n in bundles if n],
+        _pending_withdrawals(devnet, asset),
+        _pending_deposits(devnet, asset),
+    )
 
 
 def assert_token_supply_conserved(
     devnet: Devnet, origin: ChainHandle | str | int, token: bytes | str | Contract
 ) -> None:
-    """Fail unless a token native to ``origin`` was neither minted nor burned out of thin air.
+    """Fail unless an ERC-20 native to ``origin`` (a ZK chain or ``"l1"``) was neither minted nor burned
+    out of thin air.
 
-    What ``origin``'s L2NativeTokenVault holds locked must equal the bridged copies' total supply
-    on the other Gateway-settled chains plus the amounts of bundles not yet executed (in flight,
-    failed, or unbundled calls not run). Holds at every step, in auto and manual relay mode.
+    Checks one equation: what ``origin``'s native token vault holds locked (the L2NativeTokenVault at ``0x…10004``,
+    or the L1NativeTokenVault for an L1 token) equals
+
+    - the total supply of the token's bridged copy on every other chain of the devnet, L1 included (the L1 copy
+      the L1 vault deploys when a ZK-chain token is first withdrawn), plus
+    - the amounts of interop bundles not delivered: not executed yet (in flight, failed) or, for unbundled
+      bundles, calls not executed (cancelled calls included: v31 has no refund for them), plus
+    - withdrawals to L1 not finalized on L1 (``L1Nullifier.isWithdrawalFinalized``), plus
+    - deposits from L1 still queued, and failed deposits not claimed back on L1 (``L1Nullifier.depositHappened``).
+
+    Holds after every transaction and relay step, in auto and manual relay mode. Not for a chain's base token.
     """
     view = _token_view(devnet, origin, token)
-    in_flight = sum(n for _, n in view.flows)
-    if view.locked != sum(view.supply.values()) + in_flight:
+    copies = sum(view.supply.values())
+    if view.locked != copies + view.in_flight:
+        detail = ", ".join(f"{name}: {n}" for name, n in view.supply.items() if n)
         raise AssertionError(
-            f"token 0x{_address(token).hex()} of {view.origin.name} not conserved: {view.locked} locked on "
-            f"{view.origin.name}, but bridged supply {view.supply} + in flight {in_flight} = "
-            f"{sum(view.supply.values()) + in_flight}"
+            f"token 0x{view.token.hex()} of {view.origin.name} not conserved: {view.locked} locked on "
+            f"{view.origin.name}, but bridged supply {copies} ({detail or 'none'}) + in flight {view.in_flight} "
+            f"(bundles {sum(n for _, n in view.bundles)}, withdrawals {sum(w.amount for w in view.withdrawals)}, "
+            f"deposits {sum(d.amount for d in view.deposits)}) = {copies + view.in_flight}"
         )
 
 
 def assert_trackers_consistent(devnet: Devnet, origin: ChainHandle | str | int, token: bytes | str | Contract) -> None:
-    """Fail unless the asset trackers agree with the tokens that exist, for a token native to ``origin``.
+    """Fail unless the three asset trackers agree with the tokens that exist, for an ERC-20 native to ``origin``
+    (a ZK chain or ``"l1"``). Checks:
 
-    - ``origin``'s L2AssetTracker: ``MAX - chainBalance[origin]`` equals what its vault has locked.
-    - Once the balance is migrated to Gateway, Gateway's GWAssetTracker: ``chainBalance`` plus
-      ``pendingInteropBalance`` over the chains sums to ``MAX``, and per chain equals what it holds
-      (the bridged supply; ``MAX - locked`` on the origin) plus its sends Gateway has not settled yet
-      plus the settled sends to it that have not executed there.
+    - ``origin``'s L2AssetTracker (a ZK-chain token): ``MAX - chainBalance[origin]`` equals what its vault locks.
+    - Gateway's GWAssetTracker (for a ZK-chain token once its balance is migrated; always for an L1 token), for each
+      chain ``c`` settling on Gateway: ``chainBalance[c] + pendingInteropBalance[c]`` equals what ``c`` holds (the
+      bridged supply; ``MAX - locked`` on the origin) plus what Gateway has not seen leave yet (bundles and
+      withdrawals from ``c`` whose batch is not executed on Gateway) plus what is on its way to ``c`` (settled
+      bundles not executed, cancelled calls included; deposits whose balance change reached Gateway but which have
+      not run on ``c``, or failed there and the failure is not settled). With nothing in flight this is
+      ``chainBalance[c] == totalSupply on c``.
+    - L1's L1AssetTracker, once the asset is registered there: the ``chainBalance`` of L1 and every chain sums to
+      ``2^256-1`` (so none went below zero); ``chainBalance[L1]`` is the L1 copy's supply (``MAX - locked`` in the
+      L1 vault for an L1 token); and ``chainBalance[Gateway]`` equals Gateway's ``chainBalance + pending`` summed
+      over its chains plus deposits L1 accepted that Gateway has not credited, withdrawals Gateway settled that L1
+      has not finalized, and failed deposits Gateway settled that L1 has not paid back (so the Gateway sum never
+      exceeds it).
+
+    Chains settling directly on L1 count for supply but their L1 ``chainBalance`` is not checked one by one.
     """
     from zkconnect.assets import MAX_TOKEN_BALANCE, chain_balance, pending_interop_balance, token_migrated
+    from zkconnect.bridge import l1_chain_balance
 
     view = _token_view(devnet, origin, token)
     name = view.origin.name
+    l1_id = devnet.l1.chain_id
+    on_l1 = view.origin.chain_id == l1_id
     problems = []
-    l2 = chain_balance(devnet, name, view.asset, tracker="l2")
-    if MAX_TOKEN_BALANCE - l2 != view.locked:
-        problems.append(
-            f"{name}'s L2AssetTracker says {MAX_TOKEN_BALANCE - l2} is outside, the vault locks {view.locked}"
-        )
-    if token_migrated(devnet, name, view.asset):
-        chains = _gateway_chains(devnet)
-        gateway = {
-            c.name: (chain_balance(devnet, c.name, view.asset), pending_interop_balance(devnet, c.name, view.asset))
-            for c in chains
-        }
-        total = sum(b + p for b, p in gateway.values())
-        if total != MAX_TOKEN_BALANCE:
-            problems.append(f"GWAssetTracker chainBalance + pendingInteropBalance sum to {total}, not 2^256-1")
+    if not on_l1:
+        l2 = chain_balance(devnet, name, view.asset, tracker="l2")
+        if MAX_TOKEN_BALANCE - l2 != view.locked:
+            problems.append(
+                f"{name}'s L2AssetTracker says {MAX_TOKEN_BALANCE - l2} is outside, the vault locks {view.locked}"
+            )
+    chains = _gateway_chains(devnet)
+    gw_ids = {c.chain_id for c in chains}
+    gateway_total: int | None = None
+    if chains and (on_l1 or name not in {c.name for c in chains} or token_migrated(devnet, name, view.asset)):
+        gateway_total = 0
         for chain in chains:
+            cid = chain.chain_id
             held = MAX_TOKEN_BALANCE - view.locked if chain.name == name else view.supply[chain.name]
-            unsettled_out = sum(
-                n for e, n in view.flows if e.source_chain_id == chain.chain_id and e.gateway_block is None
-            )
-            settled_in = sum(
-                n for e, n in view.flows if e.destination_chain_id == chain.chain_id and e.gateway_block is not None
-            )
-            balance, pending = gateway[chain.name]
-            if balance + pending != held + unsettled_out + settled_in:
+            not_left = sum(n for e, n in view.bundles if e.source_chain_id == cid and e.gateway_block is None)
+            not_left += sum(w.amount for w in view.withdrawals if w.chain_id == cid and not w.settled)
+            coming = sum(n for e, n in view.bundles if e.destination_chain_id == cid and e.gateway_block is not None)
+            coming += sum(d.amount for d in view.deposits if d.chain_id == cid and d.relayed and not d.failure_settled)
+            balance = chain_balance(devnet, cid, view.asset)
+            pending = pending_interop_balance(devnet, cid, view.asset)
+            gateway_total += balance + pending
+            if balance + pending != held + not_left + coming:
                 problems.append(
                     f"GWAssetTracker for {chain.name}: chainBalance {balance} + pending {pending} != held {held} "
-                    f"+ sent but unsettled {unsettled_out} + settled but not executed {settled_in}"
+                    f"+ not yet settled out of it {not_left} + on its way to it {coming}"
+                )
+    l1_balances = {c.chain_id: l1_chain_balance(devnet, c.chain_id, view.asset) for c in devnet.config.all_chains}
+    if any(l1_balances.values()):
+        total = sum(l1_balances.values())
+        if total != MAX_TOKEN_BALANCE:
+            problems.append(f"L1AssetTracker chainBalance sums to {total}, not 2^256-1 ({l1_balances})")
+        expected_l1 = MAX_TOKEN_BALANCE - view.locked if on_l1 else view.supply[devnet.l1.name]
+        if l1_balances[l1_id] != expected_l1:
+            what = "MAX - locked in the L1 vault" if on_l1 else "the L1 copy's supply"
+            problems.append(f"L1AssetTracker chainBalance[L1] is {l1_balances[l1_id]}, {what} is {expected_l1}")
+        gateway = devnet.config.gateway
+        if gateway is not None and gateway_total is not None:
+            accepted = sum(d.amount for d in view.deposits if d.chain_id in gw_ids and not d.relayed)
+            unfinalized = sum(w.amount for w in view.withdrawals if w.chain_id in gw_ids and w.settled)
+            unclaimed = sum(d.amount for d in view.deposits if d.chain_id in gw_ids and d.failure_settled)
+            expected = gateway_total + accepted + unfinalized + unclaimed
+            if l1_balances[gateway.chain_id] != expected:
+                problems.append(
+                    f"L1AssetTracker chainBalance[Gateway] is {l1_balances[gateway.chain_id]}, but Gateway holds "
+                    f"{gateway_total} (chainBalance + pending) + deposits not yet on Gateway {accepted} + settled "
+                    f"withdrawals not finalized {unfinalized} + settled failed deposits not claimed {unclaimed}"
                 )
     if problems:
-        raise AssertionError(
-            f"asset trackers disagree for token 0x{_address(token).hex()}:\n  " + "\n  ".join(problems)
-        )
+        raise AssertionError(f"asset trackers disagree for token 0x{view.token.hex()}:\n  " + "\n  ".join(problems))

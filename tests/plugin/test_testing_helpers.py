@@ -13,7 +13,8 @@ from zkconnect.assets import (
     register_token,
     token_balance,
 )
-from zkconnect.bridge import deposit_eth
+from zkconnect.bridge import claim_failed_deposit, deposit_erc20, deposit_eth, finalize_withdrawal, withdraw
+from zkconnect.bridge import l1_asset_id as bridge_asset_id
 from zkconnect.errors import TransactionReverted, ZkConnectError
 from zkconnect.messages import interop_call_value
 from zkconnect.system_contracts import BASE_TOKEN_HOLDER, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT
@@ -188,3 +189,96 @@ def test_chain_handles_expose_web3_and_logs(zk_a, zk_b):
     assert [log.tx_hash for log in zk_a.logs(counter)] == [receipt.tx_hash]
     with pytest.raises(ZkConnectError, match="has no function nope"):
         counter.call("nope")
+
+
+# ---------------------------------------------------------------------- token invariants across L1 (issue 4)
+
+
+def _check(devnet, origin, token):
+    assert_token_supply_conserved(devnet, origin, token)
+    assert_trackers_consistent(devnet, origin, token)
+
+
+def test_token_invariants_count_the_l1_copy_and_unfinalized_withdrawals(zk_devnet, zk_a, zk_b, zk_accounts, token):
+    """A zk-a token withdrawn to L1 from zk-b and from zk-a itself: pending until finalized, then the L1 copy."""
+    bob = zk_accounts[1]
+    asset = register_token(zk_devnet, "zk-a", token, zk_accounts[0])
+    send_token(zk_a, zk_b, token, 50 * UNIT, recipient=bob.address)
+    from_b = withdraw(zk_devnet, bob, asset, 20 * UNIT, chain="zk-b")
+    _check(zk_devnet, zk_a, token)  # burned on zk-b, Gateway has not settled it: in flight
+    zk_devnet.relay()
+    _check(zk_devnet, zk_a, token)  # settled on Gateway and L1, not finalized
+    from_a = withdraw(zk_devnet, zk_accounts[0], asset, 5 * UNIT, chain="zk-a")
+    zk_devnet.relay()
+    assert finalize_withdrawal(zk_devnet, from_b).ok
+    _check(zk_devnet, zk_a, token)  # the L1 copy exists now: 20
+    assert finalize_withdrawal(zk_devnet, from_a).ok
+    l1_copy = predict_bridged_token(zk_devnet, "zk-a", token, "l1")
+    assert token_balance(zk_devnet, "l1", l1_copy, bob.address) == 20 * UNIT
+    _check(zk_devnet, "zk-a", token)
+    # the L1 copy deposited back: queued on L1 (burned there), then released on zk-a / minted on zk-b
+    zk_devnet.relayer.set_mode("manual")
+    deposit_erc20(zk_devnet, bob, l1_copy, 7 * UNIT, chain="zk-a")
+    deposit_erc20(zk_devnet, bob, l1_copy, 3 * UNIT, chain="zk-b")
+    _check(zk_devnet, zk_a, token)
+    zk_devnet.relay()
+    _check(zk_devnet, zk_a, token)
+    # a copy minted on L1 behind the bridge's back breaks both invariants, the L1 tracker names itself
+    zk_devnet.l1.system_call(
+        _l1_vault(zk_devnet),
+        l1_copy,
+        keccak(b"bridgeMint(address,uint256)")[:4] + encode(["address", "uint256"], [bob.address, 1]),
+    ).raise_for_status()
+    with pytest.raises(AssertionError, match=r"not conserved: .* bridged supply 48000000000000000001 "):
+        assert_token_supply_conserved(zk_devnet, zk_a, token)
+    with pytest.raises(AssertionError, match=r"L1AssetTracker chainBalance\[L1\] is 15000000000000000000, the L1 copy"):
+        assert_trackers_consistent(zk_devnet, zk_a, token)
+
+
+def _l1_vault(devnet):
+    return devnet.contracts.l1_bridge.native_token_vault
+
+
+def test_token_invariants_for_an_l1_token_count_the_l1_vault_lock(zk_devnet, zk_a, zk_b, zk_relayer, zk_accounts):
+    """An L1 ERC-20 deposited to both chains, sent between them, withdrawn, and a failed deposit claimed back."""
+    alice, bob = zk_accounts[0], zk_accounts[1]
+    l1_token = deploy_test_token(zk_devnet, "l1", alice, mint=1000 * UNIT)
+    zk_relayer.set_mode("manual")
+    to_a = deposit_erc20(zk_devnet, alice, l1_token, 300 * UNIT, chain="zk-a")
+    _check(zk_devnet, "l1", l1_token)  # locked on L1, queued
+    zk_devnet.relay()
+    assert to_a.execution is not None and to_a.execution.ok
+    deposit_erc20(zk_devnet, alice, l1_token, 100 * UNIT, chain="zk-b", to=bob.address)
+    zk_devnet.relay()
+    _check(zk_devnet, "l1", l1_token)
+    on_a = predict_bridged_token(zk_devnet, "l1", l1_token, "zk-a")
+    sent = send_token(zk_a, zk_b, on_a, 40 * UNIT, recipient=bob.address)
+    _check(zk_devnet, "l1", l1_token)  # sent, not settled
+    zk_relayer.settle()
+    _check(zk_devnet, "l1", l1_token)  # pending on Gateway for zk-b
+    assert_bundle_executed(sent)
+    _check(zk_devnet, "l1", l1_token)
+    asset = bridge_asset_id(zk_devnet, l1_token)
+    out = withdraw(zk_devnet, bob, asset, 90 * UNIT, chain="zk-b")
+    _check(zk_devnet, "l1", l1_token)
+    zk_devnet.relay()
+    _check(zk_devnet, "l1", l1_token)
+    assert finalize_withdrawal(zk_devnet, out).ok
+    _check(zk_devnet, "l1", l1_token)
+    failed = deposit_erc20(zk_devnet, alice, l1_token, 60 * UNIT, chain="zk-b", gas_limit=30_000)
+    zk_devnet.relay()
+    assert failed.execution is not None and not failed.execution.ok
+    _check(zk_devnet, "l1", l1_token)  # locked on L1, nothing minted: in flight until claimed
+    assert claim_failed_deposit(zk_devnet, failed).ok
+    _check(zk_devnet, "l1", l1_token)
+    assert token_balance(zk_devnet, "l1", l1_token, _l1_vault(zk_devnet)) == 310 * UNIT
+    # a token leaving the L1 vault without a withdrawal is caught
+    zk_devnet.l1.system_call(
+        _l1_vault(zk_devnet),
+        l1_token,
+        keccak(b"transfer(address,uint256)")[:4] + encode(["address", "uint256"], [bob.address, UNIT]),
+    ).raise_for_status()
+    with pytest.raises(AssertionError, match=r"not conserved: 309000000000000000000 locked on l1"):
+        assert_token_supply_conserved(zk_devnet, "l1", l1_token)
+    with pytest.raises(AssertionError, match=r"chainBalance\[L1\] is .*MAX - locked in the L1 vault"):
+        assert_trackers_consistent(zk_devnet, "l1", l1_token)
