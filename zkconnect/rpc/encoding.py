@@ -106,8 +106,7 @@ def transaction(
         "blockHash": data(record.hash) if record else None,
         "blockNumber": quantity(record.number) if record else None,
     }
-    if record is not None:
-        out["blockTimestamp"] = quantity(record.timestamp)
+    out["blockTimestamp"] = quantity(record.timestamp) if record else None  # geth: null while pending
     out["from"] = data(tx.sender)
     out["gas"] = quantity(tx.gas)
     if tx_type >= 2:
