@@ -136,7 +136,9 @@ def test_a_waiting_transaction_is_replaced_only_by_one_paying_ten_percent_more(d
     with pytest.raises(InvalidTransaction, match="replacement transaction underpriced"):
         chain.submit(chain.sign(alice.private_key, SINK, value=2, nonce=1, max_fee_per_gas=fee + 1))
     new = chain.submit(
-        chain.sign(alice.private_key, SINK, value=2, nonce=1, max_fee_per_gas=fee * 11 // 10, max_priority_fee_per_gas=0)
+        chain.sign(
+            alice.private_key, SINK, value=2, nonce=1, max_fee_per_gas=fee * 11 // 10, max_priority_fee_per_gas=0
+        )
     )
     assert hashes(chain.queued_transactions) == [new] and chain.transaction(old) is None
     chain.transact(alice.private_key, SINK, value=0)

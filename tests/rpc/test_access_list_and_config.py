@@ -42,10 +42,10 @@ def _probe_code() -> bytes:
         + bytes.fromhex("6000" "6000" "6000" "6000" "6000") + _push20(CALLEE) + bytes.fromhex("5a" "f1" "50")  # CALL
     )  # fmt: skip
     tail = len(body) + 5
-    return body + bytes.fromhex("36" "60") + bytes([tail]) + bytes.fromhex("57" "00" "5b" "6000" "6000" "fd")
+    return body + bytes.fromhex("3660") + bytes([tail]) + bytes.fromhex("57005b60006000fd")
 
 
-CALLEE_CODE = bytes.fromhex("6001" "54" "50" "00")  # SLOAD(1) POP STOP
+CALLEE_CODE = bytes.fromhex("6001545000")  # SLOAD(1) POP STOP
 
 
 def rpc(devnet: Devnet, chain: str, method: str, *params: Any) -> dict[str, Any]:
@@ -143,7 +143,7 @@ def test_a_given_access_list_is_kept_and_extended(probe, alice):
 
 
 def test_a_creation_leaves_out_the_created_address_and_a_zk_system_call_works(devnet: Devnet, alice):
-    init = "0x" + "30" "31" "50" "6000" "31" "50" "00"  # BALANCE(ADDRESS) POP BALANCE(0x0) POP STOP
+    init = "0x" + "3031506000315000"  # BALANCE(ADDRESS) POP BALANCE(0x0) POP STOP
     created = rpc(devnet, "zk-b", "eth_createAccessList", {"from": alice.checksum_address, "data": init})
     # the created address is left out like a recipient; 0x0 is listed (geth lists it too)
     assert created["result"]["accessList"] == [{"address": "0x" + "00" * 20, "storageKeys": []}]
