@@ -958,15 +958,17 @@ class Chain:
         queued transaction beyond :data:`QUEUE_LIMIT_PER_ACCOUNT` per sender or :data:`QUEUE_LIMIT_TOTAL` in all.
         """
         tx_hash = bytes(tx.hash)
-        if any(bytes(p.hash) == tx_hash for p in self._pool_contents()):
-            raise InvalidTransaction(f"already known: transaction 0x{tx_hash.hex()} is already in the pool")
         sender = bytes(tx.sender)
-        state_nonce = self.nonce(sender)
         nonce = int(tx.nonce)
+        pending = [i for i, p in enumerate(self._pool) if bytes(p.sender) == sender]
+        waiting = [self._pool[i] for i in pending if int(self._pool[i].nonce) == nonce]
+        waiting += [q for q in [self._queued.get(sender, {}).get(nonce)] if q is not None]
+        if any(bytes(w.hash) == tx_hash for w in waiting):
+            raise InvalidTransaction(f"already known: transaction 0x{tx_hash.hex()} is already in the pool")
+        state_nonce = self.nonce(sender)
         if nonce < state_nonce:
             raise InvalidTransaction(f"nonce too low: address {_checksum(sender)}, tx: {nonce} state: {state_nonce}")
         self._validate_for_pool(tx)
-        pending = [i for i, p in enumerate(self._pool) if bytes(p.sender) == sender]
         next_nonce = state_nonce + len(pending)
         if nonce < next_nonce:
             index = next(i for i in pending if int(self._pool[i].nonce) == nonce)
@@ -980,11 +982,6 @@ class Chain:
         if self.automine and self._pool:
             self.mine_pending()
         return tx_hash
-
-    def _pool_contents(self) -> Iterable[SignedTransactionAPI]:
-        yield from self._pool
-        for queue in self._queued.values():
-            yield from queue.values()
 
     def _enqueue(self, sender: bytes, tx: SignedTransactionAPI, next_nonce: int) -> None:
         queue = self._queued.setdefault(sender, {})
