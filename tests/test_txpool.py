@@ -129,6 +129,19 @@ def test_the_whole_pool_caps_queued_transactions(devnet: Devnet, alice, bob, mon
     assert len(chain.queued_transactions) == 3
 
 
+def test_the_pool_caps_pending_transactions_while_automine_is_off(devnet: Devnet, alice, monkeypatch):
+    monkeypatch.setattr(chain_module, "PENDING_LIMIT_TOTAL", 2)
+    chain = devnet["zk-a"]
+    chain.automine = False
+    for _ in range(2):
+        chain.submit(chain.sign(alice.private_key, SINK, gas=21_000))
+    with pytest.raises(InvalidTransaction, match="txpool is full: 2 pending"):
+        chain.submit(chain.sign(alice.private_key, SINK, gas=21_000))
+    chain.mine()
+    chain.submit(chain.sign(alice.private_key, SINK, gas=21_000))  # room again once mined
+    assert len(chain.pending_transactions) == 1
+
+
 def test_a_waiting_transaction_is_replaced_only_by_one_paying_ten_percent_more(devnet: Devnet, alice):
     chain = devnet["zk-a"]
     fee = 3 * 10**9

@@ -48,6 +48,7 @@ from zkconnect.forks import ForkSchedule
 __all__ = [
     "DEFAULT_BASE_FEE",
     "DEFAULT_GAS_LIMIT",
+    "PENDING_LIMIT_TOTAL",
     "QUEUE_LIMIT_PER_ACCOUNT",
     "QUEUE_LIMIT_TOTAL",
     "AccessListResult",
@@ -71,6 +72,8 @@ QUEUE_LIMIT_PER_ACCOUNT = 64
 """Nonce-gapped transactions one sender may have waiting (geth's ``txpool.accountqueue``)."""
 QUEUE_LIMIT_TOTAL = 1024
 """Nonce-gapped transactions the whole pool may hold (geth's ``txpool.globalqueue``)."""
+PENDING_LIMIT_TOTAL = 5120
+"""Executable transactions the pool may hold while automine is off (geth's ``txpool.globalslots``)."""
 _PRICE_BUMP_PERCENT = 10  # geth's txpool.pricebump: a replacement must pay 10% more
 _MAX_ACCESS_LIST_ROUNDS = 64
 _GENESIS_PARENT_HASH = constants.GENESIS_PARENT_HASH
@@ -363,7 +366,13 @@ _GETH_VM_ERRORS = {
 def _vm_error_text(error: BaseException) -> str:
     name = type(error).__name__
     if name == "InvalidInstruction":
-        return f"invalid opcode: {error}" if str(error) else "invalid opcode"
+        import re
+
+        found = re.search(r"0x([0-9a-fA-F]+)", str(error))
+        if found is None:
+            return "invalid opcode"
+        code = int(found.group(1), 16)
+        return "invalid opcode: INVALID" if code == 0xFE else f"invalid opcode: opcode {code:#x} not defined"
     return _GETH_VM_ERRORS.get(name, str(error) or name)
 
 
@@ -955,7 +964,8 @@ class Chain:
         under automine); one with a later nonce is *queued* until the transactions before it arrive,
         then promoted (and mined under automine); one with the nonce of a waiting transaction replaces
         it if it pays at least 10% more. A nonce already used is refused ("nonce too low"), and so is a
-        queued transaction beyond :data:`QUEUE_LIMIT_PER_ACCOUNT` per sender or :data:`QUEUE_LIMIT_TOTAL` in all.
+        queued transaction beyond :data:`QUEUE_LIMIT_PER_ACCOUNT` per sender or :data:`QUEUE_LIMIT_TOTAL` in all,
+        or a pending one beyond :data:`PENDING_LIMIT_TOTAL`.
         """
         tx_hash = bytes(tx.hash)
         sender = bytes(tx.sender)
@@ -975,6 +985,11 @@ class Chain:
             _check_replacement(self._pool[index], tx)
             self._pool[index] = tx
         elif nonce == next_nonce:
+            if len(self._pool) >= PENDING_LIMIT_TOTAL:
+                raise InvalidTransaction(
+                    f"txpool is full: {len(self._pool)} pending transactions (geth's limit is {PENDING_LIMIT_TOTAL}); "
+                    "mine them (evm_mine) or turn automine on, then retry"
+                )
             self._pool.append(tx)
             self._promote(sender)
         else:

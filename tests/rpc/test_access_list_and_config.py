@@ -135,6 +135,22 @@ def test_counter_increment_lists_its_slot_and_a_custom_error_revert_is_reported(
     assert reverted["accessList"] == result["accessList"] and reverted["error"] == "execution reverted"
 
 
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("fe", "invalid opcode: INVALID"),
+        ("ef", "invalid opcode: opcode 0xef not defined"),
+        ("5b600056", "out of gas"),  # an endless loop
+        ("50", "stack underflow"),
+    ],
+)
+def test_other_failures_are_reported_in_geths_words_and_use_all_the_gas(devnet: Devnet, code: str, error: str):
+    chain = devnet["zk-a"]
+    chain.place(PROBE, bytes.fromhex(code))
+    result = chain.create_access_list(PROBE, gas=100_000)
+    assert result.error == error and result.gas_used == 100_000 and result.access_list == ()
+
+
 def test_a_given_access_list_is_kept_and_extended(probe, alice):
     seed = [{"address": "0x" + "d4" * 20, "storageKeys": [_slot(5)]}]
     call = {"from": alice.checksum_address, "to": _hex(PROBE), "accessList": seed}
