@@ -115,6 +115,15 @@ def test_a_reverting_call_still_lists_what_it_touched_and_reports_geths_error(pr
     assert openrpc.result_errors("eth_createAccessList", result) == []
 
 
+def test_an_unfunded_sender_paying_a_fee_gets_the_same_list(probe, alice):
+    nobody = Account.create().address
+    funded = rpc(probe, "zk-a", "eth_createAccessList", {"from": alice.checksum_address, "to": _hex(PROBE)})
+    fee = hex(2 * probe["zk-a"].next_base_fee)
+    unfunded = rpc(probe, "zk-a", "eth_createAccessList", {"from": nobody, "to": _hex(PROBE), "gasPrice": fee})
+    assert unfunded["result"] == funded["result"]
+    assert probe["zk-a"].balance(bytes.fromhex(nobody[2:])) == 0  # the run's state was thrown away
+
+
 def test_a_value_transfer_needs_no_list(devnet: Devnet, alice):
     result = rpc(
         devnet, "zk-a", "eth_createAccessList", {"from": alice.checksum_address, "to": "0x" + "42" * 20, "value": "0xa"}
