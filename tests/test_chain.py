@@ -72,14 +72,20 @@ def test_send_raw_transaction_rejects_unprotected_legacy_signature(devnet: Devne
         chain.send_raw_transaction(bytes(raw))
 
 
-def test_submit_rejects_bad_nonce_and_insufficient_funds(devnet: Devnet, alice):
+def test_submit_queues_a_future_nonce_and_rejects_a_used_nonce_and_insufficient_funds(devnet: Devnet, alice):
     chain = devnet["zk-a"]
-    with pytest.raises(InvalidTransaction, match="nonce too high"):
-        chain.submit(chain.sign(alice.private_key, b"\x11" * 20, nonce=5))
+    gapped = chain.submit(chain.sign(alice.private_key, b"\x11" * 20, nonce=5))  # geth queues it: no error
+    assert chain.receipt(gapped) is None and chain.block_number == 0
+    assert [bytes(tx.hash) for tx in chain.queued_transactions] == [gapped] and not chain.pending_transactions
+    chain.transact(alice.private_key, b"\x11" * 20, value=1)
+    with pytest.raises(InvalidTransaction, match=f"nonce too low: address {alice.checksum_address}, tx: 0 state: 1"):
+        chain.submit(chain.sign(alice.private_key, b"\x11" * 20, nonce=0))
     poor = Account.create()
     with pytest.raises(InvalidTransaction, match="insufficient funds"):
         chain.submit(chain.sign(bytes(poor.key), b"\x11" * 20, value=1))
-    assert chain.block_number == 0
+    with pytest.raises(InvalidTransaction, match="insufficient funds"):
+        chain.submit(chain.sign(bytes(poor.key), b"\x11" * 20, value=1, nonce=3))  # queued ones are checked too
+    assert chain.block_number == 1 and chain.receipt(gapped) is None
 
 
 def test_system_call_executes_as_system_address_without_a_key(devnet: Devnet, alice):

@@ -43,10 +43,15 @@ from zkconnect.errors import (
     TransactionReverted,
     UnknownSnapshot,
 )
+from zkconnect.forks import ForkSchedule
 
 __all__ = [
     "DEFAULT_BASE_FEE",
     "DEFAULT_GAS_LIMIT",
+    "PENDING_LIMIT_TOTAL",
+    "QUEUE_LIMIT_PER_ACCOUNT",
+    "QUEUE_LIMIT_TOTAL",
+    "AccessListResult",
     "AccountProof",
     "BlockRecord",
     "Chain",
@@ -63,6 +68,14 @@ DEFAULT_BASE_FEE = 1_000_000_000
 SYSTEM_TX_GAS = 30_000_000
 """Gas of each system call unless told otherwise."""
 _DEFAULT_TX_GAS = 10_000_000
+QUEUE_LIMIT_PER_ACCOUNT = 64
+"""Nonce-gapped transactions one sender may have waiting (geth's ``txpool.accountqueue``)."""
+QUEUE_LIMIT_TOTAL = 1024
+"""Nonce-gapped transactions the whole pool may hold (geth's ``txpool.globalqueue``)."""
+PENDING_LIMIT_TOTAL = 5120
+"""Executable transactions the pool may hold while automine is off (geth's ``txpool.globalslots``)."""
+_PRICE_BUMP_PERCENT = 10  # geth's txpool.pricebump: a replacement must pay 10% more
+_MAX_ACCESS_LIST_ROUNDS = 64
 _GENESIS_PARENT_HASH = constants.GENESIS_PARENT_HASH
 
 
@@ -186,10 +199,24 @@ class StorageProof:
 
 
 @dataclass(frozen=True)
+class AccessListResult:
+    """What ``eth_createAccessList`` reports: the access list, the gas used with it, and the VM error if any.
+
+    ``access_list`` is sorted by address, each address's slots sorted; ``error`` is geth's text of the
+    failure (``"execution reverted"``, ``"out of gas"``...) or None when the call succeeds.
+    """
+
+    access_list: tuple[tuple[bytes, tuple[int, ...]], ...]
+    gas_used: int
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class _ChainSnapshot:
     height: int
     pending_state_root: bytes
     pool: tuple[SignedTransactionAPI, ...]
+    queued: tuple[SignedTransactionAPI, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,6 +261,144 @@ def decode_revert_reason(data: bytes) -> str:
     if data[:4] == bytes.fromhex("4e487b71") and len(data) == 36:
         return f"Panic(0x{int.from_bytes(data[4:], 'big'):02x})"
     return "0x" + data.hex() if data else ""
+
+
+class _AccessTracer:
+    """The addresses and slots a run touched (geth's ``AccessListTracer``), seeded with an access list."""
+
+    def __init__(self, excluded: set[bytes], seed: Sequence[tuple[bytes, Sequence[int]]]) -> None:
+        self.excluded = excluded
+        self.entries: dict[bytes, set[int]] = {}
+        for address, slots in seed:
+            if bytes(address) not in excluded:
+                self.add_address(bytes(address))
+            for slot in slots:
+                self.add_slot(bytes(address), int(slot))
+
+    def add_address(self, address: bytes) -> None:
+        self.entries.setdefault(address, set())
+
+    def add_slot(self, address: bytes, slot: int) -> None:
+        self.entries.setdefault(address, set()).add(slot)
+
+    def access_list(self) -> tuple[tuple[bytes, tuple[int, ...]], ...]:
+        return tuple((address, tuple(sorted(self.entries[address]))) for address in sorted(self.entries))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _AccessTracer) and self.entries == other.entries
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_SLOT_OPS = {0x54, 0x55}  # SLOAD, SSTORE: the slot is on top of the stack
+_ADDRESS_OPS = {0x31, 0x3B, 0x3C, 0x3F, 0xFF}  # BALANCE, EXTCODESIZE, EXTCODECOPY, EXTCODEHASH, SELFDESTRUCT
+_CALL_OPS = {0xF1, 0xF2, 0xF4, 0xFA}  # CALL, CALLCODE, DELEGATECALL, STATICCALL: the address is second
+_TRACED_CLASSES: dict[type[Any], type[Any]] = {}
+
+
+class _RecordingOpcode:
+    """Wraps one opcode: records what it touches into the state's tracer once the opcode paid its gas."""
+
+    def __init__(self, inner: Any, code: int) -> None:
+        self.inner = inner
+        self.code = code
+        self.mnemonic = getattr(inner, "mnemonic", hex(code))
+        self.gas_cost = getattr(inner, "gas_cost", 0)
+
+    def __call__(self, computation: Any) -> None:
+        from eth.exceptions import OutOfGas
+        from eth.vm.stack import to_int
+
+        tracer: _AccessTracer | None = getattr(computation.state, "zk_access_tracer", None)
+        stack = computation._stack.values
+        depth = 2 if self.code in _CALL_OPS else 1
+        word = to_int(stack[-depth]) if tracer is not None and len(stack) >= depth else None
+        try:
+            self.inner(computation=computation)
+        except OutOfGas:
+            raise  # geth records an opcode only once its gas is paid
+        except Exception:
+            self._record(tracer, computation, word)
+            raise
+        self._record(tracer, computation, word)
+
+    def _record(self, tracer: _AccessTracer | None, computation: Any, word: int | None) -> None:
+        if tracer is None or word is None:
+            return
+        if self.code in _SLOT_OPS:
+            tracer.add_slot(bytes(computation.msg.storage_address), word)
+            return
+        address = (word % 2**160).to_bytes(20, "big")
+        if address not in tracer.excluded:
+            tracer.add_address(address)
+
+
+def _traced_computation(base: type[Any]) -> type[Any]:
+    if getattr(base, "zk_traced", False):
+        return base
+    traced = _TRACED_CLASSES.get(base)
+    if traced is None:
+        opcodes = dict(base.opcodes)
+        for code in _SLOT_OPS | _ADDRESS_OPS | _CALL_OPS:
+            if code in opcodes:
+                opcodes[code] = _RecordingOpcode(opcodes[code], code)
+        traced = type(f"AccessTraced{base.__name__}", (base,), {"opcodes": opcodes, "zk_traced": True})
+        _TRACED_CLASSES[base] = traced
+    return traced
+
+
+# geth's texts of VM errors (core/vm/errors.go), by py-evm exception class name.
+_GETH_VM_ERRORS = {
+    "Revert": "execution reverted",
+    "OutOfGas": "out of gas",
+    "InsufficientStack": "stack underflow",
+    "FullStack": "stack limit reached 1024",
+    "InvalidJumpDestination": "invalid jump destination",
+    "InsufficientFunds": "insufficient balance for transfer",
+    "StackDepthLimit": "max call depth exceeded",
+    "ContractCreationCollision": "contract address collision",
+    "WriteProtection": "write protection",
+    "OutOfBoundsRead": "return data out of bounds",
+    "ReservedBytesInCode": "invalid code: must not begin with 0xef",
+}
+
+
+def _vm_error_text(error: BaseException) -> str:
+    name = type(error).__name__
+    if name == "InvalidInstruction":
+        import re
+
+        found = re.search(r"0x([0-9a-fA-F]+)", str(error))
+        if found is None:
+            return "invalid opcode"
+        code = int(found.group(1), 16)
+        return "invalid opcode: INVALID" if code == 0xFE else f"invalid opcode: opcode {code:#x} not defined"
+    return _GETH_VM_ERRORS.get(name, str(error) or name)
+
+
+def _checksum(address: bytes) -> str:
+    from eth_utils.address import to_checksum_address
+
+    return str(to_checksum_address(address))
+
+
+def _fee_caps(tx: SignedTransactionAPI) -> tuple[int, int]:
+    max_fee = getattr(tx, "max_fee_per_gas", None)
+    if max_fee is None:
+        return int(tx.gas_price), int(tx.gas_price)
+    return int(max_fee), int(tx.max_priority_fee_per_gas)
+
+
+def _check_replacement(old: SignedTransactionAPI, new: SignedTransactionAPI) -> None:
+    """geth's rule: a waiting transaction is replaced only by one paying 10% more fee cap and tip."""
+    old_cap, old_tip = _fee_caps(old)
+    new_cap, new_tip = _fee_caps(new)
+    bump = 100 + _PRICE_BUMP_PERCENT
+    if new_cap * 100 < old_cap * bump or new_tip * 100 < old_tip * bump:
+        raise InvalidTransaction(
+            f"replacement transaction underpriced: nonce {new.nonce} is taken by a waiting transaction "
+            f"(fee cap {old_cap}, tip {old_tip}); pay at least {_PRICE_BUMP_PERCENT}% more of both to replace it"
+        )
 
 
 class Chain:
@@ -294,10 +459,11 @@ class Chain:
         # py-evm types a configured chain as BaseChain; it is our _DevMiningChain subclass.
         self._setup(chain_id, name, clock, evm)
 
-    def _setup(self, chain_id: int, name: str, clock: Clock, evm: Any) -> None:
+    def _setup(self, chain_id: int, name: str, clock: Clock, evm: Any, forks: ForkSchedule | None = None) -> None:
         self.chain_id = chain_id
         self.name = name or str(chain_id)
         self.clock = clock
+        self.fork_schedule = forks or ForkSchedule.prague_from_genesis()
         self.automine = True
         self.pre_transaction_hooks: list[Callable[[StateAPI, int], None]] = []
         self.block_listeners: list[Callable[[BlockRecord], None]] = []
@@ -321,20 +487,22 @@ class Chain:
                 self._tx_index[bytes(tx.hash)] = (number, i)
         self._pending_root: bytes = bytes(head.state_root)
         self._pool: list[SignedTransactionAPI] = []
+        self._queued: dict[bytes, dict[int, SignedTransactionAPI]] = {}
         self._snapshots: dict[int, _ChainSnapshot] = {}
         self._next_snapshot = 1
         self._system_tx_class: dict[type[Any], type[Any]] = {}
 
     @classmethod
-    def from_py_evm(cls, evm: MiningChain, clock: Clock, *, name: str = "") -> Chain:
+    def from_py_evm(cls, evm: MiningChain, clock: Clock, *, name: str = "", forks: ForkSchedule | None = None) -> Chain:
         """Wrap an existing py-evm ``MiningChain`` (for example one whose blocks were imported).
 
         Every canonical block is indexed with its transactions and stored receipts (imported
         receipts carry no return data). ``evm`` should be configured with ``chain_id`` and should
-        keep the gas limit constant, as :class:`Chain` mines new blocks on top of it.
+        keep the gas limit constant, as :class:`Chain` mines new blocks on top of it. ``forks``
+        is the schedule ``evm`` follows (``eth_config`` reports it); default: Prague from genesis.
         """
         chain = cls.__new__(cls)
-        chain._setup(int(evm.chain_id), name, clock, evm)
+        chain._setup(int(evm.chain_id), name, clock, evm, forks)
         return chain
 
     # ------------------------------------------------------------------ blocks and lookups
@@ -444,12 +612,24 @@ class Chain:
         for i, tx in enumerate(self._pool):
             if bytes(tx.hash) == bytes(tx_hash):
                 return tx, None, i
+        for i, tx in enumerate(self.queued_transactions):
+            if bytes(tx.hash) == bytes(tx_hash):
+                return tx, None, i
         return None
 
     @property
     def pending_transactions(self) -> tuple[SignedTransactionAPI, ...]:
-        """Transactions waiting for the next block (only when automine is off)."""
+        """Executable transactions waiting for the next block (only when automine is off)."""
         return tuple(self._pool)
+
+    @property
+    def queued_transactions(self) -> tuple[SignedTransactionAPI, ...]:
+        """Transactions held back by a nonce gap, by sender then nonce (geth's *queued* set).
+
+        Each is promoted to :attr:`pending_transactions` (and mined under automine) once the
+        transactions before it arrive.
+        """
+        return tuple(tx for sender in sorted(self._queued) for _, tx in sorted(self._queued[sender].items()))
 
     def logs(
         self,
@@ -636,6 +816,83 @@ class Chain:
                 high = mid
         return high
 
+    def create_access_list(
+        self,
+        to: bytes | None,
+        data: bytes = b"",
+        *,
+        sender: bytes | None = None,
+        value: int = 0,
+        gas: int | None = None,
+        block: int | None = None,
+        gas_price: int | None = None,
+        nonce: int | None = None,
+        access_list: Sequence[tuple[bytes, Sequence[int]]] = (),
+    ) -> AccessListResult:
+        """The EIP-2930 access list of a call, as geth's ``eth_createAccessList`` builds it.
+
+        The call runs as an access-list transaction on a throwaway state while every ``SLOAD``/``SSTORE``
+        slot and every address touched by ``BALANCE``, ``EXTCODE*``, ``SELFDESTRUCT`` and ``*CALL`` is
+        recorded (also in frames that revert); the sender, the recipient (or the created address) and the
+        precompiles are left out as addresses, though the recipient's slots are listed. The call is re-run
+        with the list it produced until the list no longer changes; ``gas_used`` is that last run's (refunds
+        and the EIP-7623 floor applied). Works from any address, funded or not, as :meth:`call` does.
+        """
+        from eth._utils.address import generate_contract_address
+
+        header = self._read_header(block)
+        base_fee = getattr(header, "base_fee_per_gas", None)
+        if base_fee is not None and (gas_price is None or gas_price < base_fee):
+            header = header.copy(base_fee_per_gas=gas_price or 0)  # geth runs it with NoBaseFee
+        from_ = sender if sender is not None else constants.ZERO_ADDRESS
+        vm = self._evm.get_vm(header)
+        if to is None:
+            start_nonce = nonce if nonce is not None else int(vm.state.get_nonce(from_))
+            target = bytes(generate_contract_address(cast(Any, from_), start_nonce))
+        else:
+            target = to
+        excluded = {bytes(from_), bytes(target)}
+        excluded.update(bytes(a) for a in vm.state.computation_class.get_precompiles())
+        previous = _AccessTracer(excluded, access_list)
+        gas = gas if gas is not None else int(header.gas_limit)
+        for _ in range(_MAX_ACCESS_LIST_ROUNDS):
+            listed = previous.access_list()
+            vm = self._evm.get_vm(header)
+            state = vm.state
+            needed = value + gas * (gas_price or 0)
+            if needed and state.get_balance(from_) < needed:
+                state.set_balance(from_, needed)
+            builder = vm.get_transaction_builder()
+            if not hasattr(builder, "new_unsigned_access_list_transaction"):
+                raise ChainError(f"chain {self.name}: access lists need Berlin or later at this block")
+            tx = builder.new_unsigned_access_list_transaction(
+                chain_id=self.chain_id,
+                nonce=state.get_nonce(from_),
+                gas_price=gas_price or 0,
+                gas=gas,
+                to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
+                value=value,
+                data=data,
+                access_list=listed,
+            )
+            spoofed = SpoofTransaction(tx, from_=from_)
+            tracer = _AccessTracer(excluded, listed)
+            state.computation_class = _traced_computation(state.computation_class)
+            state.zk_access_tracer = tracer
+            try:
+                computation = state.apply_transaction(spoofed)
+            except ValidationError as exc:
+                raise InvalidTransaction(str(exc)) from exc
+            if tracer == previous:
+                gas_used = int(type(vm).finalize_gas_used(spoofed, computation))
+                error = _vm_error_text(computation.error) if computation.is_error else None
+                return AccessListResult(listed, gas_used, error)
+            previous = tracer
+        raise ChainError(
+            f"chain {self.name}: the access list did not settle after {_MAX_ACCESS_LIST_ROUNDS} runs "
+            "(the call's path keeps changing with it); pass an accessList to start from"
+        )
+
     def _execute_call(
         self,
         to: bytes | None,
@@ -701,21 +958,92 @@ class Chain:
         return self.submit(self.decode_raw_transaction(raw))
 
     def submit(self, tx: SignedTransactionAPI) -> bytes:
-        """Queue a decoded signed transaction, mining it at once when automine is on."""
+        """Add a decoded signed transaction to the pool; returns its hash.
+
+        As geth's pool does: a transaction with the sender's next nonce is *pending* (mined at once
+        under automine); one with a later nonce is *queued* until the transactions before it arrive,
+        then promoted (and mined under automine); one with the nonce of a waiting transaction replaces
+        it if it pays at least 10% more. A nonce already used is refused ("nonce too low"), and so is a
+        queued transaction beyond :data:`QUEUE_LIMIT_PER_ACCOUNT` per sender or :data:`QUEUE_LIMIT_TOTAL` in all,
+        or a pending one beyond :data:`PENDING_LIMIT_TOTAL`.
+        """
+        tx_hash = bytes(tx.hash)
+        sender = bytes(tx.sender)
+        nonce = int(tx.nonce)
+        pending = [i for i, p in enumerate(self._pool) if bytes(p.sender) == sender]
+        waiting = [self._pool[i] for i in pending if int(self._pool[i].nonce) == nonce]
+        waiting += [q for q in [self._queued.get(sender, {}).get(nonce)] if q is not None]
+        if any(bytes(w.hash) == tx_hash for w in waiting):
+            raise InvalidTransaction(f"already known: transaction 0x{tx_hash.hex()} is already in the pool")
+        state_nonce = self.nonce(sender)
+        if nonce < state_nonce:
+            raise InvalidTransaction(f"nonce too low: address {_checksum(sender)}, tx: {nonce} state: {state_nonce}")
         self._validate_for_pool(tx)
-        self._pool.append(tx)
-        if self.automine:
-            self.mine()
-        return bytes(tx.hash)
+        next_nonce = state_nonce + len(pending)
+        if nonce < next_nonce:
+            index = next(i for i in pending if int(self._pool[i].nonce) == nonce)
+            _check_replacement(self._pool[index], tx)
+            self._pool[index] = tx
+        elif nonce == next_nonce:
+            if len(self._pool) >= PENDING_LIMIT_TOTAL:
+                raise InvalidTransaction(
+                    f"txpool is full: {len(self._pool)} pending transactions (geth's limit is {PENDING_LIMIT_TOTAL}); "
+                    "mine them (evm_mine) or turn automine on, then retry"
+                )
+            self._pool.append(tx)
+            self._promote(sender)
+        else:
+            self._enqueue(sender, tx, next_nonce)
+        if self.automine and self._pool:
+            self.mine_pending()
+        return tx_hash
+
+    def _enqueue(self, sender: bytes, tx: SignedTransactionAPI, next_nonce: int) -> None:
+        queue = self._queued.setdefault(sender, {})
+        nonce = int(tx.nonce)
+        if nonce in queue:
+            _check_replacement(queue[nonce], tx)
+        elif len(queue) >= QUEUE_LIMIT_PER_ACCOUNT:
+            raise InvalidTransaction(
+                f"account limit exceeded: {_checksum(sender)} already has {len(queue)} queued transactions "
+                f"(nonce gap after {next_nonce - 1}; geth's limit is {QUEUE_LIMIT_PER_ACCOUNT} per account); "
+                f"send nonce {next_nonce} first"
+            )
+        elif sum(len(q) for q in self._queued.values()) >= QUEUE_LIMIT_TOTAL:
+            raise InvalidTransaction(
+                f"txpool is full: {QUEUE_LIMIT_TOTAL} queued transactions wait for missing nonces; "
+                "fill their gaps or mine, then retry"
+            )
+        queue[nonce] = tx
+
+    def _promote(self, sender: bytes) -> None:
+        """Drop the sender's queued transactions whose nonce is used, move the now-executable ones to pending."""
+        queue = self._queued.get(sender)
+        if not queue:
+            return
+        state_nonce = self.nonce(sender)
+        for stale in [n for n in queue if n < state_nonce]:
+            del queue[stale]
+        next_nonce = state_nonce + sum(1 for p in self._pool if bytes(p.sender) == sender)
+        while next_nonce in queue:
+            tx = queue.pop(next_nonce)
+            if self._affordable(tx):
+                self._pool.append(tx)
+                next_nonce += 1
+            # an unaffordable one is dropped, as geth drops unpayable transactions; the rest wait on the gap
+        if not queue:
+            del self._queued[sender]
+
+    def _promote_all(self) -> None:
+        for sender in list(self._queued):
+            self._promote(sender)
+
+    def _affordable(self, tx: SignedTransactionAPI) -> bool:
+        max_fee = int(getattr(tx, "max_fee_per_gas", None) or tx.gas_price)
+        return self.balance(bytes(tx.sender)) >= tx.gas * max_fee + tx.value
 
     def _validate_for_pool(self, tx: SignedTransactionAPI) -> None:
         sender = tx.sender
-        expected = self.nonce(sender) + sum(1 for p in self._pool if p.sender == sender)
-        if tx.nonce != expected:
-            word = "too low" if tx.nonce < expected else "too high"
-            raise InvalidTransaction(f"nonce {word}: transaction has nonce {tx.nonce}, account expects {expected}")
-        if bytes(tx.hash) in self._tx_index:
-            raise InvalidTransaction("transaction already known")
         base_fee = int(self._evm.header.base_fee_per_gas)
         max_fee = int(getattr(tx, "max_fee_per_gas", None) or tx.gas_price)
         if max_fee < base_fee:
@@ -817,6 +1145,7 @@ class Chain:
         if not calls:
             raise ChainError("system_calls needs at least one call")
         record = self._mine([], calls)
+        self._promote_all()
         self._after_mine()
         return list(record.receipts[-len(calls) :])
 
@@ -894,9 +1223,11 @@ class Chain:
         """
         records = []
         for _ in range(count):
+            self._promote_all()  # a dev edit (anvil_setNonce) may have closed a gap
             pending = list(self._pool)
             self._pool.clear()
             records.append(self._mine(pending))
+            self._promote_all()
         self._after_mine()
         return records
 
@@ -923,34 +1254,46 @@ class Chain:
         result_header = header
         deferred: list[SignedTransactionAPI] = []
         blocked: set[bytes] = set()
+        dropped: set[bytes] = set()
+        requeued: list[SignedTransactionAPI] = []
         included: list[SignedTransactionAPI] = []
         for tx in txs:
             sender = bytes(tx.sender)
-            if bytes(tx.hash) not in system and (
+            is_system = bytes(tx.hash) in system
+            if not is_system and sender in dropped:
+                requeued.append(tx)  # its sender's earlier transaction was dropped: it waits on that gap again
+                continue
+            if not is_system and (
                 sender in blocked or tx.gas > int(result_header.gas_limit) - int(result_header.gas_used)
             ):
                 deferred.append(tx)  # the block is full for it: next block, with its sender's later nonces
                 blocked.add(sender)
                 continue
-            index = len(included)
-            included.append(tx)
             for hook in self.pre_transaction_hooks:
-                hook(state, index)
-            if bytes(tx.hash) in system:
+                hook(state, len(included))
+            if is_system:
                 before = state.get_balance(sender)
                 state.set_balance(sender, before + tx.gas * tx.gas_price + tx.value)
                 restore.append((sender, before))
             try:
                 receipt, computation = vm.apply_transaction(result_header, tx)
             except ValidationError as exc:
-                raise InvalidTransaction(str(exc)) from exc
-            if bytes(tx.hash) in system:
+                if is_system:
+                    raise InvalidTransaction(str(exc)) from exc
+                # accepted earlier, no longer valid (funds spent, nonce moved by a dev edit): geth's miner skips
+                # it and its pool drops it
+                dropped.add(sender)
+                continue
+            included.append(tx)
+            if is_system:
                 state.set_balance(sender, restore[-1][1])
             result_header = vm.add_receipt_to_header(result_header, receipt)
             receipts.append(receipt)
             results.append(_TxResult.of(computation, sender, int(tx.nonce)))
         txs = included
         self._pool[:0] = deferred
+        for tx in requeued:
+            self._queued.setdefault(bytes(tx.sender), {})[int(tx.nonce)] = tx
         state.persist()
         result_header = result_header.copy(state_root=state.state_root)
         block = vm.set_block_transactions_and_withdrawals(vm.get_block(), result_header, txs, receipts)
@@ -1039,7 +1382,9 @@ class Chain:
         """Remember the current state; returns an id for :meth:`revert`."""
         sid = self._next_snapshot
         self._next_snapshot += 1
-        self._snapshots[sid] = _ChainSnapshot(len(self._blocks), self._pending_root, tuple(self._pool))
+        self._snapshots[sid] = _ChainSnapshot(
+            len(self._blocks), self._pending_root, tuple(self._pool), self.queued_transactions
+        )
         return sid
 
     def revert(self, snapshot_id: int) -> None:
@@ -1059,6 +1404,9 @@ class Chain:
         self._evm.header = self._evm.create_header_from_parent(header)
         self._pending_root = snap.pending_state_root
         self._pool = list(snap.pool)
+        self._queued = {}
+        for tx in snap.queued:
+            self._queued.setdefault(bytes(tx.sender), {})[int(tx.nonce)] = tx
 
     def __repr__(self) -> str:
         return f"<Chain {self.name} id={self.chain_id} head={self.block_number}>"

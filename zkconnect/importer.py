@@ -38,6 +38,7 @@ from rlp.codec import consume_length_prefix
 from zkconnect.chain import Chain
 from zkconnect.clock import Clock
 from zkconnect.errors import ChainError
+from zkconnect.forks import ForkSchedule
 
 __all__ = ["import_chain"]
 
@@ -157,4 +158,4 @@ def import_chain(directory: str | Path, *, clock: Clock | None = None, name: str
             raise ChainError(f"{root / 'chain.rlp'}: block {number} does not import: {exc}") from exc
     head_time = int(evm.get_canonical_head().timestamp)
     clock = clock or Clock(start=head_time + 1)
-    return Chain.from_py_evm(evm, clock, name=name)
+    return Chain.from_py_evm(evm, clock, name=name, forks=ForkSchedule.from_geth_config(config))

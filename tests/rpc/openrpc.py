@@ -137,9 +137,9 @@ def schemas() -> dict[str, Any]:
 
 @cache
 def methods() -> dict[str, Any]:
-    """Method name -> its OpenRPC method object, for the eth_ namespace."""
+    """Method name -> its OpenRPC method object, for the eth_ and txpool_ namespaces."""
     out: dict[str, Any] = {}
-    for path in sorted((SPEC / "eth").glob("*.yaml")):
+    for path in sorted([*(SPEC / "eth").glob("*.yaml"), *(SPEC / "txpool").glob("*.yaml")]):
         for method in load_yaml(path.read_text()):
             out[method["name"]] = method
     return out

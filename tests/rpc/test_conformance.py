@@ -59,6 +59,13 @@ class RpcConformance:
         seen.append(r("eth_feeHistory", ["0x2", "latest", [50]]))
         seen.append(r("eth_nope"))
         seen.append(r("eth_getBalance", ["0x12", "latest"]))
+        seen.append(r("eth_config"))
+        seen.append(r("eth_createAccessList", [{"from": BOB, "to": "0x" + "33" * 20}, "latest"]))
+        gapped = r("eth_sendTransaction", [{"from": BOB, "to": ALICE, "value": "0x1", "gas": "0x5208", "nonce": "0x5"}])
+        seen.append(gapped)
+        seen.append(r("txpool_status"))
+        seen.append(r("txpool_content"))
+        seen.append(r("txpool_contentFrom", [BOB]))
         return seen
 
     def test_scenario_shapes(self) -> None:
@@ -77,6 +84,13 @@ class RpcConformance:
         assert len(seen[12]["result"]) == 1
         assert seen[15]["result"] is True and seen[16]["result"] == "0x1"
         assert seen[19]["error"]["code"] == -32601 and seen[20]["error"]["code"] == -32602
+        config = seen[21]["result"]["current"]
+        assert config["chainId"] == "0x19a5" and config["activationTime"] == 0 and seen[21]["result"]["next"] is None
+        assert seen[22]["result"] == {"accessList": [], "error": "execution reverted", "gasUsed": "0x5220"}
+        assert seen[24]["result"] == {"pending": "0x0", "queued": "0x1"}  # nonce 5 waits for BOB's nonces 0-4
+        assert seen[25]["result"]["queued"][BOB]["5"]["hash"] == seen[23]["result"]
+        assert seen[25]["result"]["queued"][BOB]["5"]["blockNumber"] is None and seen[25]["result"]["pending"] == {}
+        assert seen[26]["result"] == {"pending": {}, "queued": seen[25]["result"]["queued"][BOB]}
 
     def test_responses_match_the_openrpc_schemas(self) -> None:
         """Every result of the scenario whose method the execution-apis OpenRPC spec defines matches its schema."""
@@ -98,7 +112,8 @@ class RpcConformance:
         assert {m for m, _ in checked} >= {
             "eth_chainId", "net_version", "eth_getBalance", "eth_call", "eth_estimateGas", "eth_sendTransaction",
             "eth_getTransactionReceipt", "eth_getTransactionByHash", "eth_getBlockByNumber", "eth_getLogs",
-            "eth_blockNumber", "eth_getProof", "eth_feeHistory",
+            "eth_blockNumber", "eth_getProof", "eth_feeHistory", "eth_config", "eth_createAccessList",
+            "txpool_status", "txpool_content", "txpool_contentFrom",
         }  # fmt: skip
 
 

@@ -18,9 +18,8 @@ from zkconnect.rpc.dispatcher import Dispatcher
 
 DATA = Path(__file__).resolve().parent.parent / "conformance-data" / "execution-apis"
 STRETCH = ("eth_simulateV1", "debug_trace", "testing_buildBlockV1")
-# Known gaps (see the issue): eth_config (EIP-7910 fork ids), eth_createAccessList (needs an access
-# tracer), and queued (nonce-gapped) transactions in eth_sendRawTransaction.
-FLOOR = 117
+# Every replayed fixture passes (eth_config, eth_createAccessList and queued transactions included).
+FLOOR = 125
 
 
 def _cases() -> list[Path]:

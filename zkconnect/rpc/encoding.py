@@ -106,8 +106,7 @@ def transaction(
         "blockHash": data(record.hash) if record else None,
         "blockNumber": quantity(record.number) if record else None,
     }
-    if record is not None:
-        out["blockTimestamp"] = quantity(record.timestamp)
+    out["blockTimestamp"] = quantity(record.timestamp) if record else None  # geth: null while pending
     out["from"] = data(tx.sender)
     out["gas"] = quantity(tx.gas)
     if tx_type >= 2:
@@ -385,6 +384,26 @@ class CallArgs:
     data: bytes = b""
     nonce: int | None = None
     chain_id: int | None = None
+    access_list: tuple[tuple[bytes, tuple[int, ...]], ...] | None = None
+
+
+def decode_access_list(value: Any, name: str) -> tuple[tuple[bytes, tuple[int, ...]], ...]:
+    """An EIP-2930 access list: ``[{"address", "storageKeys": [32-byte hashes]}]``."""
+    if not isinstance(value, list):
+        raise InvalidParams(f"invalid argument {name}: expected an array of {{address, storageKeys}}")
+    out = []
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            raise InvalidParams(f"invalid argument {name}[{i}]: expected an object with address and storageKeys")
+        keys = entry.get("storageKeys") or []
+        if not isinstance(keys, list):
+            raise InvalidParams(f"invalid argument {name}[{i}].storageKeys: expected an array")
+        address = decode_address(entry.get("address"), f"{name}[{i}].address")
+        slots = tuple(
+            int.from_bytes(decode_hash(k, f"{name}[{i}].storageKeys[{j}]"), "big") for j, k in enumerate(keys)
+        )
+        out.append((address, slots))
+    return tuple(out)
 
 
 def decode_call_args(value: Any, name: str) -> CallArgs:
@@ -411,4 +430,5 @@ def decode_call_args(value: Any, name: str) -> CallArgs:
         data=payload if payload is not None else (alt or b""),
         nonce=opt("nonce", lambda v, n: decode_quantity(v, n, bits=64)),
         chain_id=opt("chainId", decode_quantity),
+        access_list=opt("accessList", decode_access_list),
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import rlp
 from eth.abc import SignedTransactionAPI
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from zkconnect.chain import BlockRecord, Chain, Log, Receipt
@@ -358,6 +359,40 @@ def eth_estimate_gas(d: Dispatcher, tx: Any, block: Any, state_overrides: Any) -
     number = state_block(d, block, "1 (block)")
     gas = d.chain.estimate_gas(args.to, args.data, sender=args.sender, value=args.value, block=number, gas_cap=args.gas)
     return enc.quantity(gas)
+
+
+@rpc_method("eth_createAccessList", "transaction", "block?", "stateOverrides?")
+def eth_create_access_list(d: Dispatcher, tx: Any, block: Any, state_overrides: Any) -> dict[str, Any]:
+    args = enc.decode_call_args(tx, "0 (transaction)")
+    number = state_block(d, block, "1 (block)")
+    result = d.chain.create_access_list(
+        args.to,
+        args.data,
+        sender=args.sender,
+        value=args.value,
+        gas=args.gas,
+        block=number,
+        gas_price=_call_price(d, args, number),
+        nonce=args.nonce,
+        access_list=args.access_list or (),
+    )
+    out: dict[str, Any] = {
+        "accessList": [
+            {"address": enc.data(address), "storageKeys": [enc.data(k.to_bytes(32, "big")) for k in keys]}
+            for address, keys in result.access_list
+        ]
+    }
+    if result.error is not None:
+        out["error"] = result.error
+    out["gasUsed"] = enc.quantity(result.gas_used)
+    return out
+
+
+@rpc_method("eth_config")
+def eth_config(d: Dispatcher) -> dict[str, Any]:
+    chain = d.chain
+    genesis = chain.block(0)
+    return chain.fork_schedule.eth_config(chain.chain_id, genesis.hash, genesis.timestamp, chain.head.timestamp)
 
 
 def _unwrap_blob_network_form(raw: bytes) -> bytes:
@@ -764,38 +799,50 @@ def eth_capabilities(d: Dispatcher) -> dict[str, Any]:
 
 @rpc_method("txpool_status")
 def txpool_status(d: Dispatcher) -> dict[str, str]:
-    return {"pending": enc.quantity(len(d.chain.pending_transactions)), "queued": "0x0"}
+    return {
+        "pending": enc.quantity(len(d.chain.pending_transactions)),
+        "queued": enc.quantity(len(d.chain.queued_transactions)),
+    }
 
 
-def _pool_by_sender(d: Dispatcher, only: bytes | None = None) -> dict[str, dict[str, Any]]:
+def _by_sender(txs: Sequence[SignedTransactionAPI], only: bytes | None = None) -> dict[str, dict[str, Any]]:
+    """geth's txpool layout: checksummed sender -> decimal nonce -> transaction."""
     out: dict[str, dict[str, Any]] = {}
-    for tx in d.chain.pending_transactions:
-        if only is not None and tx.sender != only:
+    for tx in txs:
+        if only is not None and bytes(tx.sender) != only:
             continue
-        out.setdefault(enc.data(tx.sender), {})[str(tx.nonce)] = enc.transaction(tx)
+        out.setdefault(to_checksum_address(tx.sender), {})[str(tx.nonce)] = enc.transaction(tx)
     return out
 
 
 @rpc_method("txpool_content")
 def txpool_content(d: Dispatcher) -> dict[str, Any]:
-    return {"pending": _pool_by_sender(d), "queued": {}}
+    return {"pending": _by_sender(d.chain.pending_transactions), "queued": _by_sender(d.chain.queued_transactions)}
 
 
 @rpc_method("txpool_contentFrom", "address")
 def txpool_content_from(d: Dispatcher, address: Any) -> dict[str, Any]:
     addr = enc.decode_address(address, "0 (address)")
-    return {"pending": _pool_by_sender(d, addr).get(enc.data(addr), {}), "queued": {}}
+    key = to_checksum_address(addr)
+    return {
+        "pending": _by_sender(d.chain.pending_transactions, addr).get(key, {}),
+        "queued": _by_sender(d.chain.queued_transactions, addr).get(key, {}),
+    }
+
+
+def _summaries(txs: Sequence[SignedTransactionAPI]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for tx in txs:
+        to = to_checksum_address(tx.to) if tx.to else "contract creation"
+        out.setdefault(to_checksum_address(tx.sender), {})[str(tx.nonce)] = (
+            f"{to}: {tx.value} wei + {tx.gas} gas \u00d7 {getattr(tx, 'max_fee_per_gas', None) or tx.gas_price} wei"
+        )
+    return out
 
 
 @rpc_method("txpool_inspect")
 def txpool_inspect(d: Dispatcher) -> dict[str, Any]:
-    pending: dict[str, dict[str, str]] = {}
-    for tx in d.chain.pending_transactions:
-        to = enc.data(tx.to) if tx.to else "contract creation"
-        pending.setdefault(enc.data(tx.sender), {})[str(tx.nonce)] = (
-            f"{to}: {tx.value} wei + {tx.gas} gas x {getattr(tx, 'max_fee_per_gas', tx.gas_price)} wei"
-        )
-    return {"pending": pending, "queued": {}}
+    return {"pending": _summaries(d.chain.pending_transactions), "queued": _summaries(d.chain.queued_transactions)}
 
 
 METHODS: tuple[MethodSpec, ...] = tuple(v for v in list(globals().values()) if isinstance(v, MethodSpec))
