@@ -138,7 +138,10 @@ _HINTS = {
         ". The chain has not migrated back to L1 (chain migration number 2): call devnet.migrate_chain_to_l1(chain) "
         "first"
     ),
-    "InvalidAssetMigrationNumber": ". This balance migration was already made (or confirmed): nothing is left to move",
+    "InvalidAssetMigrationNumber": (
+        ". Nothing to migrate: this balance already moved (a migration is processed once), or, from Gateway to L1, "
+        "the chain still settles on Gateway: call devnet.migrate_chain_to_l1(chain) first"
+    ),
 }
 
 
