@@ -15,7 +15,8 @@
   (``NotInGatewayMode`` when sending, ``CannotClaimInteropOnL1Settlement`` when executing).
 
 v31 lets a chain leave only once it is drained; so does this: the migration is refused while the chain has
-unsettled batches, batches not yet final on L1, bundles in flight from or to it, or pending L1->L2 transactions.
+unsettled batches, batches not yet final on L1, bundles in flight from or to it, or pending L1->L2 transactions
+(in ``auto`` relay mode the devnet relays first, as it would anyway).
 """
 
 from __future__ import annotations
@@ -114,8 +115,9 @@ def _checked(receipt: Receipt, what: str) -> Receipt:
 def migrate_chain_to_l1(devnet: Devnet, chain: str | int) -> ChainMigration:
     """Move ``chain`` from Gateway back to L1 (see the module docstring for what each layer records).
 
-    Raises :class:`ChainMigrationError` if the chain does not settle on Gateway, or is not drained: relay first
-    (``devnet.relay()``) so every batch is final on L1 and every bundle from or to it is executed.
+    In ``auto`` relay mode everything pending is relayed first. Raises :class:`ChainMigrationError` if the chain
+    does not settle on Gateway, or is not drained (``manual`` mode: relay first, ``devnet.relay()``, so every batch
+    is final on L1 and every bundle from or to it is executed).
     """
     config = devnet.chain_config(chain)
     if config.role != "zk":
@@ -125,6 +127,9 @@ def migrate_chain_to_l1(devnet: Devnet, chain: str | int) -> ChainMigration:
     gateway = devnet.gateway if devnet.config.gateway is not None else None
     if gateway is None or settlement.layer_of(chain_id) != gateway.chain_id:
         raise ChainMigrationError(f"{config.name} does not settle on Gateway; there is nothing to migrate back")
+    relayer = devnet.relayer
+    if relayer.mode == "auto" and not relayer.paused and not relayer.realistic:
+        devnet.relay()  # auto mode: settle what is sealed (even batches without messages) before checking
     problems = _pending_work(devnet, chain_id)
     if problems:
         raise ChainMigrationError(
