@@ -47,6 +47,7 @@ from zkconnect.errors import TransactionReverted
 from zkconnect.ledger import Stage
 from zkconnect.migration import ChainMigrationError, chain_migration_number
 from zkconnect.system_contracts import (
+    BOOTLOADER,
     GW_ASSET_TRACKER,
     INTEROP_CENTER,
     L2_ASSET_TRACKER,
@@ -411,3 +412,49 @@ def test_token_balances_read_back_from_the_chains_own_tracker(world: World) -> N
         ),
     )
     assert MAX - outside == 500  # 400 on zk-b, 100 withdrawn to L1
+
+
+def test_a_chain_that_left_cannot_settle_on_gateway_again(world: World) -> None:
+    devnet = world.devnet
+    moved = devnet.migrate_chain_to_l1("zk-a")
+    devnet.relay()
+    # the batch the executor on Gateway would take next, offered there instead of on L1
+    batch = devnet.settlement.sealers[A].batch(moved.first_l1_batch)
+    assert devnet.contracts.gateway is not None
+    executor = devnet.contracts.gateway.executor(A)
+    calldata = devnet.settlement._calldata(devnet.gateway, A, batch)
+    receipt = devnet.gateway.system_call(devnet.contracts.validator, executor, calldata)
+    assert not receipt.ok
+    assert error_name(receipt.output) == "InvalidChainMigrationNumber(1, 2)"
+
+
+def test_chain_migrations_happen_in_v31_order_only(world: World) -> None:
+    devnet = world.devnet
+    bridgehub = devnet.contracts.l1.bridgehub
+    from zkconnect.system_contracts import DEVNET_DEPLOYER, SERVICE_TRANSACTION_SENDER
+
+    def migrate_on_l1(chain_id: int) -> str:
+        data = sel("migrateChainToL1(uint256,uint256)") + encode(["uint256", "uint256"], [chain_id, 0])
+        receipt = devnet.l1.system_call(DEVNET_DEPLOYER, bridgehub, data)
+        return "ok" if receipt.ok else error_name(receipt.output)
+
+    assert migrate_on_l1(GW) == "MigrationNumberMismatch(1, 0)"  # Gateway settles on L1 already
+    devnet.migrate_chain_to_l1("zk-a")
+    assert migrate_on_l1(A) == "MigrationNumberMismatch(1, 2)"  # at most one round trip
+    again = devnet.gateway.system_call(
+        SERVICE_TRANSACTION_SENDER,
+        L2_CHAIN_ASSET_HANDLER,
+        sel("recordMigrationToL1(uint256)") + encode(["uint256"], [A]),
+    )
+    assert error_name(again.output) == "MigrationNumberMismatch(1, 2)"
+    unknown = devnet.gateway.system_call(
+        SERVICE_TRANSACTION_SENDER,
+        L2_CHAIN_ASSET_HANDLER,
+        sel("recordMigrationToL1(uint256)") + encode(["uint256"], [4242]),
+    )
+    assert error_name(unknown.output) == "ChainIdNotRegistered(4242)"
+    # setting the same layer again is no migration
+    same = devnet["zk-a"].system_call(
+        BOOTLOADER, SYSTEM_CONTEXT, sel("setSettlementLayerChainId(uint256)") + encode(["uint256"], [L1])
+    )
+    assert same.ok and chain_migration_number(devnet, "zk-a") == 2

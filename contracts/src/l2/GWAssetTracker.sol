@@ -142,10 +142,16 @@ contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
 
     /// @notice Processes one executed batch of `chainId`: rebuilds its log tree from the logs, checks the messages
     ///         against their logs, checks the batch root, and appends it to the L2MessageRoot (which emits
-    ///         `NewInteropRoot`). Only the chain's executor on Gateway (`L2Bridgehub.getZKChain`) may call.
+    ///         `NewInteropRoot`). Only the chain's executor on Gateway (`L2Bridgehub.getZKChain`) may call, and only
+    ///         while the chain settles here (migration number 1; `InvalidChainMigrationNumber` once it went back).
     /// @param _input The batch's logs, messages and roots.
     function processLogsAndMessages(ProcessLogsInput calldata _input) external onlyChain(_input.chainId) {
         uint256 chainId = _input.chainId;
+        // A chain that went back to L1 settles there only: its balances here are frozen for migration to L1.
+        uint256 chainMigration = _chainMigrationNumber(chainId);
+        if (chainMigration != MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER) {
+            revert InvalidChainMigrationNumber(MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER, chainMigration);
+        }
         uint256 logsLength = _input.logs.length;
         bytes32[] memory leaves = new bytes32[](logsLength);
         uint256 msgCount;
