@@ -458,3 +458,22 @@ def test_chain_migrations_happen_in_v31_order_only(world: World) -> None:
         BOOTLOADER, SYSTEM_CONTEXT, sel("setSettlementLayerChainId(uint256)") + encode(["uint256"], [L1])
     )
     assert same.ok and chain_migration_number(devnet, "zk-a") == 2
+
+
+def test_a_token_first_deposited_after_the_move_needs_no_migration(world: World) -> None:
+    """zksync-era: 'Can deposit a token to the chain after migrating from gateway' marks it migrated: L1 credits the
+    chain itself (not Gateway) and sets its migration number to 2; Gateway never hears of it."""
+    devnet = world.devnet
+    devnet.migrate_chain_to_l1("zk-a")
+    fresh = deploy_test_token(devnet, "l1", world.alice, mint=500)
+    deposit_erc20(devnet, world.alice, fresh, 200, chain="zk-a")
+    asset = l1_asset_id(devnet, fresh)
+    assert l1_chain_balance(devnet, "zk-a", asset) == 200
+    assert l1_chain_balance(devnet, "gateway", asset) == 0 and chain_balance(devnet, "zk-a", asset) == 0
+    assert asset_migration(devnet, "l1", A, asset) == 2
+    assert asset_migration(devnet, "gateway", A, asset) == 0
+    assert token_migrated(devnet, "zk-a", asset) is True
+    out = withdraw(devnet, world.alice, asset, 50, chain="zk-a")
+    devnet.relay()
+    assert finalize_withdrawal(devnet, out).ok
+    assert l1_chain_balance(devnet, "zk-a", asset) == 150

@@ -147,6 +147,10 @@ contract L1AssetTracker {
         uint256 _tokenOriginChainId
     ) external onlyNativeTokenVault {
         _registerIfNeeded(_assetId, _tokenOriginChainId);
+        if (assetMigrationNumber[_chainId][_assetId] == 0 && chainBalance[_chainId][_assetId] == 0) {
+            // First seen for this chain: nothing to migrate, it counts as being where the chain settles now.
+            assetMigrationNumber[_chainId][_assetId] = chainMigrationNumber(_chainId);
+        }
         uint256 settlementLayer = BRIDGE_HUB.settlementLayer(_chainId);
         uint256 credited = _chainId;
         if (settlementLayer != 0 && settlementLayer != L1_CHAIN_ID) {
