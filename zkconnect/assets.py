@@ -63,9 +63,12 @@ __all__ = [
     "asset_id",
     "chain_balance",
     "confirm_migration",
+    "confirm_migration_to_l1",
     "deploy_test_token",
     "initiate_migration",
+    "initiate_migration_to_l1",
     "migrate_token_balance",
+    "migrate_token_balance_to_l1",
     "pending_interop_balance",
     "predict_bridged_token",
     "register_token",
@@ -84,6 +87,8 @@ Sender = DevAccount | bytes
 _MIGRATION_DATA = "(bytes1,address,uint256,bytes32,uint256,uint256,uint256,uint256,uint256,uint256)"
 _FINALIZE_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
 _MIGRATION_PROCESSED = keccak(b"L1ToGatewayMigrationProcessed(uint256,bytes32,uint256,uint256,uint256)")
+_BACK_MIGRATION_DATA = "(bytes1,address,uint256,bytes32,uint256,uint256,uint256,uint256)"
+_BACK_MIGRATION_PROCESSED = keccak(b"GatewayToL1MigrationProcessed(uint256,bytes32,uint256,uint256,uint256)")
 _L1_MESSAGE_SENT = keccak(b"L1MessageSent(address,bytes32,bytes)")
 _BUNDLE_SENT = keccak(
     b"InteropBundleSent(bytes32,bytes32,(bytes1,uint256,uint256,bytes32,bytes32,(bytes1,bool,address,address,uint256,bytes)[],(bytes,bytes,bool)))"
@@ -129,6 +134,14 @@ _HINTS = {
     "TokenNotSupported": ". The native token vault bridges ERC-20s only; give an NFT its own asset handler",
     "InsufficientBalance": ". The sender holds less than the amount",
     "DestinationChainNotRegistered": ". The destination must be a ZK chain of this devnet settling on Gateway",
+    "InvalidChainMigrationNumber": (
+        ". The chain has not migrated back to L1 (chain migration number 2): call devnet.migrate_chain_to_l1(chain) "
+        "first"
+    ),
+    "InvalidAssetMigrationNumber": (
+        ". Nothing to migrate: this balance already moved (a migration is processed once), or, from Gateway to L1, "
+        "the chain still settles on Gateway: call devnet.migrate_chain_to_l1(chain) first"
+    ),
 }
 
 
@@ -293,12 +306,13 @@ def register_token(devnet: Devnet, chain: ChainRef, token: bytes, sender: Sender
 
 @dataclass(frozen=True)
 class Migration:
-    """A token balance migration of ``asset_id`` of ``chain_id`` from L1's accounting to Gateway's.
+    """A token balance migration of ``asset_id`` of ``chain_id``, from L1's accounting to Gateway's or (``to_l1``)
+    back from Gateway's to L1's after the chain migrated back.
 
-    ``message`` is the L2->L1 ``receiveL1ToGatewayMigrationOnL1(L1ToGatewayTokenBalanceMigrationData)``
-    message the chain sent; ``amount`` what L1 moved to Gateway (and Gateway credited); ``confirmed``
-    whether both service confirmations (Gateway and the chain) ran; ``l1_tx`` the L1 transaction
-    that processed the message (``L1AssetTracker.receiveL1ToGatewayMigrationOnL1``).
+    ``message`` is the L2->L1 message sent: ``receiveL1ToGatewayMigrationOnL1(L1ToGatewayTokenBalanceMigrationData)``
+    by the chain, or ``receiveGatewayToL1MigrationOnL1(GatewayToL1TokenBalanceMigrationData)`` by Gateway (then
+    ``initiate_tx`` is a Gateway transaction); ``amount`` what moved; ``confirmed`` whether both service
+    confirmations (Gateway and the chain) ran; ``l1_tx`` the L1 transaction that processed the message.
     """
 
     chain_id: int
@@ -308,6 +322,7 @@ class Migration:
     amount: int
     confirmed: bool
     l1_tx: bytes | None = None
+    to_l1: bool = False
 
 
 def initiate_migration(devnet: Devnet, chain: ChainRef, asset: bytes, sender: Sender | None = None) -> Migration:
@@ -347,42 +362,21 @@ def confirm_migration(devnet: Devnet, migration: Migration, sender: Sender | Non
     chain_id = migration.chain_id
     tx = migration.initiate_tx
     _ensure_final_on_l1(devnet, chain_id, tx)
-    proof = devnet.proof(chain_id, tx, 0, mode="l1")
-    assert proof.message is not None
-    params = (
+    receipt = _prove_on_l1(
+        devnet,
         chain_id,
-        proof.batch_number,
-        proof.id,
-        bytes.fromhex(proof.message.sender[2:]),
-        proof.message.tx_number_in_batch,
-        proof.message.data,
-        list(proof.proof),
+        tx,
+        f"receiveL1ToGatewayMigrationOnL1({_FINALIZE_PARAMS})",
+        "L1AssetTracker.receiveL1ToGatewayMigrationOnL1",
+        sender,
     )
     l1_bridge = devnet.contracts.l1_bridge
-    if l1_bridge is None:
-        raise InteropError("this devnet was built without the L1 shared bridge: balances cannot migrate")
-    who: Sender = sender if sender is not None else devnet.contracts.relayer
-    receipt = _send(
-        devnet.l1,
-        who,
-        l1_bridge.asset_tracker,
-        _sel(f"receiveL1ToGatewayMigrationOnL1({_FINALIZE_PARAMS})") + encode([_FINALIZE_PARAMS], [params]),
-        "L1AssetTracker.receiveL1ToGatewayMigrationOnL1",
-    )
+    assert l1_bridge is not None
     amount = 0
     for log in receipt.logs:
         if log.address == l1_bridge.asset_tracker and log.topics and log.topics[0] == _MIGRATION_PROCESSED:
             amount, _ = decode(["uint256", "uint256"], log.data)
-    requests = [r.canonical_hash for r in devnet.priority.requests_in(receipt)]
-    devnet.priority.process(only=requests)
-    for canonical in requests:
-        execution = devnet.priority.execution(canonical)
-        if execution is None or not execution.ok:
-            target = execution.request.chain_id if execution is not None else "?"
-            raise AssetError(
-                f"the migration confirmation (service transaction 0x{canonical.hex()}) failed on chain {target}; "
-                f"see that chain's receipt for the reason"
-            )
+    _run_confirmations(devnet, receipt)
     return Migration(chain_id, migration.asset_id, tx, migration.message, int(amount), True, receipt.tx_hash)
 
 
@@ -394,10 +388,15 @@ def _ensure_final_on_l1(devnet: Devnet, chain_id: int, tx_hash: bytes) -> None:
     block = found[1].header.block_number
     settlement = devnet.settlement
     if settlement.settled_batch(chain_id) < block:
-        settlement.settle({chain_id: block})
+        if settlement.layer_of(chain_id) == devnet.l1.chain_id:
+            settlement.settle_on_l1({chain_id: block})
+        else:
+            settlement.settle({chain_id: block})
     execution = settlement.execution(chain_id, block)
     if execution is None:
-        raise InteropError(f"chain {chain_id} batch {block} is not executed on Gateway; the chain may be stalled")
+        raise InteropError(
+            f"chain {chain_id} batch {block} is not executed on its settlement layer; the chain may be stalled"
+        )
     layer = execution.layer_chain_id
     if layer != devnet.l1.chain_id and settlement.settled_batch(layer) < execution.block_number:
         settlement.settle_on_l1({layer: execution.block_number})
@@ -413,6 +412,117 @@ def migrate_token_balance(devnet: Devnet, chain: ChainRef, asset: bytes, sender:
     Gateway's batch on L1, prove the message to L1's L1AssetTracker, and run its confirmations on Gateway and on
     the chain. After this the token may leave the chain."""
     return confirm_migration(devnet, initiate_migration(devnet, chain, asset, sender), sender)
+
+
+def initiate_migration_to_l1(devnet: Devnet, chain: ChainRef, asset: bytes, sender: Sender | None = None) -> Migration:
+    """Step 1 on Gateway, once ``chain`` has migrated back to L1 (``devnet.migrate_chain_to_l1``):
+    ``GWAssetTracker.initiateGatewayToL1MigrationOnGateway(chainId, asset)`` (permissionless). Gateway sends its
+    whole ``chainBalance`` of the asset for the chain to L1 in ``receiveGatewayToL1MigrationOnL1(...)`` and zeroes
+    it. Raises :class:`AssetError` with ``InvalidChainMigrationNumber`` while the chain still settles on Gateway,
+    ``InvalidAssetMigrationNumber`` if this balance already left.
+    """
+    chain_id = devnet[chain].chain_id
+    who: Sender = sender if sender is not None else devnet.contracts.relayer
+    receipt = _send(
+        devnet.gateway,
+        who,
+        GW_ASSET_TRACKER,
+        _sel("initiateGatewayToL1MigrationOnGateway(uint256,bytes32)")
+        + encode(["uint256", "bytes32"], [chain_id, asset]),
+        "initiateGatewayToL1MigrationOnGateway",
+    )
+    message = None
+    for log in receipt.logs:
+        if log.topics and log.topics[0] == _L1_MESSAGE_SENT and log.topics[1][12:] == GW_ASSET_TRACKER:
+            (message,) = decode(["bytes"], log.data)
+    amount = 0
+    if message is not None:
+        (data,) = decode([_BACK_MIGRATION_DATA], bytes(message)[4:])
+        amount = int(data[5])
+    return Migration(chain_id, bytes(asset), receipt.tx_hash, message, amount, False, to_l1=True)
+
+
+def confirm_migration_to_l1(devnet: Devnet, migration: Migration, sender: Sender | None = None) -> Migration:
+    """Steps 2-3 on L1: once Gateway's batch holding the message is final on L1 (settled here if needed), prove it
+    to ``L1AssetTracker.receiveGatewayToL1MigrationOnL1`` with the L1 proof of Gateway's batch. L1 moves ``amount``
+    from Gateway's balance back to the chain's and sends ``GWAssetTracker.confirmMigrationOnGateway`` and
+    ``L2AssetTracker.confirmMigrationOnL2`` (``isL1ToGateway=false``) as service transactions, executed before this
+    returns in any relay mode. Raises :class:`AssetError` naming the contract error if L1 refuses (for example
+    ``InvalidAssetMigrationNumber`` for a replay).
+    """
+    if migration.message is None or migration.initiate_tx is None:
+        return migration
+    if migration.message[:4] != _sel(f"receiveGatewayToL1MigrationOnL1({_BACK_MIGRATION_DATA})"):
+        raise InteropError("not a receiveGatewayToL1MigrationOnL1 message")
+    gateway_id = devnet.gateway.chain_id
+    _ensure_final_on_l1(devnet, gateway_id, migration.initiate_tx)
+    receipt = _prove_on_l1(
+        devnet,
+        gateway_id,
+        migration.initiate_tx,
+        f"receiveGatewayToL1MigrationOnL1({_FINALIZE_PARAMS})",
+        "L1AssetTracker.receiveGatewayToL1MigrationOnL1",
+        sender,
+    )
+    amount = migration.amount
+    l1_bridge = devnet.contracts.l1_bridge
+    assert l1_bridge is not None
+    for log in receipt.logs:
+        if log.address == l1_bridge.asset_tracker and log.topics and log.topics[0] == _BACK_MIGRATION_PROCESSED:
+            amount, _ = decode(["uint256", "uint256"], log.data)
+    _run_confirmations(devnet, receipt)
+    return Migration(
+        migration.chain_id,
+        migration.asset_id,
+        migration.initiate_tx,
+        migration.message,
+        int(amount),
+        True,
+        receipt.tx_hash,
+        to_l1=True,
+    )
+
+
+def _prove_on_l1(devnet: Devnet, chain_id: int, tx: bytes, signature: str, what: str, sender: Sender | None) -> Receipt:
+    proof = devnet.proof(chain_id, tx, 0, mode="l1")
+    assert proof.message is not None
+    params = (
+        chain_id,
+        proof.batch_number,
+        proof.id,
+        bytes.fromhex(proof.message.sender[2:]),
+        proof.message.tx_number_in_batch,
+        proof.message.data,
+        list(proof.proof),
+    )
+    l1_bridge = devnet.contracts.l1_bridge
+    if l1_bridge is None:
+        raise InteropError("this devnet was built without the L1 shared bridge: balances cannot migrate")
+    who: Sender = sender if sender is not None else devnet.contracts.relayer
+    return _send(devnet.l1, who, l1_bridge.asset_tracker, _sel(signature) + encode([_FINALIZE_PARAMS], [params]), what)
+
+
+def _run_confirmations(devnet: Devnet, receipt: Receipt) -> None:
+    requests = [r.canonical_hash for r in devnet.priority.requests_in(receipt)]
+    devnet.priority.process(only=requests)
+    for canonical in requests:
+        execution = devnet.priority.execution(canonical)
+        if execution is None or not execution.ok:
+            target = execution.request.chain_id if execution is not None else "?"
+            raise AssetError(
+                f"the migration confirmation (service transaction 0x{canonical.hex()}) failed on chain {target}; "
+                f"see that chain's receipt for the reason"
+            )
+
+
+def migrate_token_balance_to_l1(
+    devnet: Devnet, chain: ChainRef, asset: bytes, sender: Sender | None = None
+) -> Migration:
+    """Migrate ``asset``'s balance of ``chain`` from Gateway back to L1, after the chain itself migrated back
+    (``devnet.migrate_chain_to_l1(chain)``): initiate on Gateway, settle Gateway's batch on L1, prove the message
+    to L1's L1AssetTracker, and run its confirmations on Gateway and on the chain. After this L1 holds the chain's
+    balance again and its withdrawals of the asset finalize on L1."""
+    return confirm_migration_to_l1(devnet, initiate_migration_to_l1(devnet, chain, asset, sender), sender)
 
 
 # ---------------------------------------------------------------------- transfers

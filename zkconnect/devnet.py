@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from zkconnect.abi_errors import describe_revert
 from zkconnect.accounts import DevAccount, dev_accounts
@@ -46,6 +46,9 @@ from zkconnect.priority import PriorityQueue
 from zkconnect.relayer import Relayer, RelayReport
 from zkconnect.settlement import LogProof, Settlement
 from zkconnect.system_contracts import INTEROP_CENTER, L1_MESSENGER, L2_MESSAGE_VERIFICATION, install_tx_number_hook
+
+if TYPE_CHECKING:
+    from zkconnect.migration import ChainMigration
 
 __all__ = ["Devnet", "Stateful"]
 
@@ -251,6 +254,14 @@ class Devnet:
     def messages(self, tx_hash: bytes) -> list[Entry]:
         """Every message and bundle a source transaction sent, with its stage."""
         return self.ledger.by_source_tx(tx_hash)
+
+    def migrate_chain_to_l1(self, chain: str | int) -> ChainMigration:
+        """Move ``chain`` from Gateway back to L1 (v31 migration number 2): Gateway, L1 and the chain record it, and
+        its later batches settle on L1. Refused (:class:`~zkconnect.migration.ChainMigrationError`) until the chain
+        is drained: relay first. See :mod:`zkconnect.migration`."""
+        from zkconnect.migration import migrate_chain_to_l1
+
+        return migrate_chain_to_l1(self, chain)
 
     # ------------------------------------------------------------------ snapshots
 

@@ -506,6 +506,8 @@ class Relayer:
 
     def _ensure_root(self, entry: Entry, destination: int) -> None:
         assert entry.gateway_block is not None
+        if destination not in self.settlement.gateway_settled:
+            return  # a chain settling on L1 imports no Gateway roots (and refuses the bundle)
         imported = self.settlement.imported_roots(destination)
         if entry.gateway_block not in imported and entry.gateway_block not in self.settlement.pending_imports(
             destination

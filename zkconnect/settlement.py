@@ -123,6 +123,7 @@ class _State:
     pending_imports: dict[int, dict[int, bytes]] = field(default_factory=dict)
     imported: dict[int, dict[int, int]] = field(default_factory=dict)
     stalled: dict[int, str] = field(default_factory=dict)
+    layer: dict[int, int] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
@@ -131,6 +132,7 @@ class _State:
             {k: dict(v) for k, v in self.pending_imports.items()},
             {k: dict(v) for k, v in self.imported.items()},
             dict(self.stalled),
+            dict(self.layer),
         )
 
 
@@ -143,25 +145,23 @@ class Settlement:
         self._l1 = devnet.l1
         self._gateway = devnet.chains[devnet.config.gateway.name] if devnet.config.gateway else None
         self.sealers: dict[int, Sealer] = {}
-        self._layer: dict[int, int] = {}
+        layers: dict[int, int] = {}
         for cfg in devnet.config.all_chains:
             if cfg.role == "l1":
                 continue
             chain = devnet.chains[cfg.name]
             self.sealers[cfg.chain_id] = Sealer(chain)
             layer = devnet.config.chain(cfg.settlement or devnet.config.l1.name)
-            self._layer[cfg.chain_id] = layer.chain_id
-        self.gateway_settled = tuple(cid for cid, layer in self._layer.items() if self._is_gateway(layer))
-        self.l1_settled = tuple(cid for cid, layer in self._layer.items() if layer == devnet.l1.chain_id)
+            layers[cfg.chain_id] = layer.chain_id
+        self._state = _State(settled={cid: 0 for cid in layers}, layer=layers)
         gw_id = self._gateway.chain_id if self._gateway else 0
         self.twin = MessageRootTwin(gw_id)
         for cid in self.gateway_settled:
             self.twin.add_chain(cid)
-        self._state = _State(settled={cid: 0 for cid in self._layer})
         self._gw_executors = (
             {cid: contracts.gateway.executor(cid) for cid in self.gateway_settled} if contracts.gateway else {}
         )
-        self._l1_settlements = {cid: contracts.l1.settlement(cid) for cid in self._layer}
+        self._l1_settlements = {cid: contracts.l1.settlement(cid) for cid in layers}
         for cid in self.gateway_settled:
             chain = devnet[cid]
             chain.block_preludes.append(self._prelude_for(cid))
@@ -172,12 +172,32 @@ class Settlement:
 
     # ------------------------------------------------------------------ queries
 
+    @property
+    def gateway_settled(self) -> tuple[int, ...]:
+        """The ZK chains that settle on Gateway now."""
+        return tuple(cid for cid, layer in self._state.layer.items() if self._is_gateway(layer))
+
+    @property
+    def l1_settled(self) -> tuple[int, ...]:
+        """The L2s that settle on L1 now (Gateway, L1-settled chains and chains migrated back to L1)."""
+        return tuple(cid for cid, layer in self._state.layer.items() if layer == self._l1.chain_id)
+
     def layer_of(self, chain_id: int) -> int:
-        """The chain id of the layer ``chain_id`` settles on."""
+        """The chain id of the layer ``chain_id`` settles on now."""
         try:
-            return self._layer[chain_id]
+            return self._state.layer[chain_id]
         except KeyError:
             raise InteropError(f"chain {chain_id} is not an L2 of this devnet") from None
+
+    def move_to_l1(self, chain_id: int) -> None:
+        """Settle ``chain_id``'s later batches on L1 (after its migration back; see ``Devnet.migrate_chain_to_l1``).
+
+        Its batches already executed on Gateway stay there: their proofs keep going through Gateway.
+        """
+        if not self._is_gateway(self.layer_of(chain_id)):
+            raise InteropError(f"chain {chain_id} does not settle on Gateway")
+        self._state.layer[chain_id] = self._l1.chain_id
+        self._state.pending_imports.pop(chain_id, None)
 
     def settled_batch(self, chain_id: int) -> int:
         """The newest batch of ``chain_id`` executed on its settlement layer (0 = genesis)."""
@@ -186,7 +206,7 @@ class Settlement:
 
     def execution(self, chain_id: int, batch_number: int) -> BatchExecution | None:
         """Where and when a batch was executed, or None if it is not yet."""
-        if batch_number == 0 and chain_id in self._layer:
+        if batch_number == 0 and chain_id in self._state.layer:
             return None
         return self._state.executions.get((chain_id, batch_number))
 
@@ -205,17 +225,14 @@ class Settlement:
         if chain_id == self._l1.chain_id:
             return self._l1.block_number
         settled = self.settled_batch(chain_id)
-        if not self._is_gateway(self._layer[chain_id]):
-            return settled
-        assert self._gateway is not None
-        gw_final = self._state.settled[self._gateway.chain_id]
-        best = 0
+        gw_final = self._state.settled[self._gateway.chain_id] if self._gateway is not None else 0
         for number in range(settled, 0, -1):
             found = self._state.executions.get((chain_id, number))
-            if found is not None and found.block_number <= gw_final:
-                best = number
-                break
-        return best
+            if found is None:
+                continue
+            if not self._is_gateway(found.layer_chain_id) or found.block_number <= gw_final:
+                return number
+        return 0
 
     def imported_roots(self, chain_id: int) -> Mapping[int, int]:
         """Gateway blocks whose interop root was imported on ``chain_id``, and the block that imported each."""
@@ -459,12 +476,12 @@ class Settlement:
                 f"batch {batch.number} of chain {chain_id} is not executed on its settlement layer yet; "
                 "settle it (relay) first"
             )
-        layer = self._layer[chain_id]
+        layer = execution.layer_chain_id
         if mode in ("proof_based_gw", "messageRoot"):
             if not self._is_gateway(layer):
                 raise InteropError(
-                    f"chain {chain_id} settles on L1, not on Gateway: interop proofs exist only for "
-                    "Gateway-settled chains"
+                    f"batch {batch.number} of chain {chain_id} settled on L1, not on Gateway: interop proofs exist "
+                    "only for batches settled on Gateway"
                 )
             trees = self.twin.trees_at(chain_id, execution.block_number)
             placement = self.twin.placement(chain_id, batch.number)

@@ -121,6 +121,7 @@ L2_SYSTEM_CONTRACTS: Mapping[bytes, str] = {
     INTEROP_HANDLER: "InteropHandler",
     GW_ASSET_TRACKER: "GWAssetTracker",
     BASE_TOKEN_HOLDER: "BaseTokenHolder",
+    L2_CHAIN_ASSET_HANDLER: "L2ChainAssetHandler",
 }
 """Address -> artifact name of every contract :func:`install_l2_system_contracts` places."""
 
@@ -286,6 +287,12 @@ def install_l2_system_contracts(
 
     steps: list[tuple[bytes, bytes, bytes, str]] = [
         (
+            COMPLEX_UPGRADER,
+            L2_CHAIN_ASSET_HANDLER,
+            _calldata("initL2(uint256)", l1_chain_id),
+            "L2ChainAssetHandler.initL2",
+        ),
+        (
             BOOTLOADER,
             SYSTEM_CONTEXT,
             _calldata("setSettlementLayerChainId(uint256)", settlement_layer_chain_id),
@@ -421,6 +428,13 @@ def install_gateway_contracts(
                 settled.starting_batch_number,
             ),
             f"L2Bridgehub.registerSettledChain({settled.chain_id})",
+        )
+        _system_call(
+            chain,
+            SERVICE_TRANSACTION_SENDER,
+            L2_CHAIN_ASSET_HANDLER,
+            _calldata("recordMigrationToSettlementLayer(uint256)", settled.chain_id),
+            f"L2ChainAssetHandler.recordMigrationToSettlementLayer({settled.chain_id})",
         )
         _system_call(
             chain,

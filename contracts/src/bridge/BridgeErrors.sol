@@ -68,6 +68,8 @@ error InvalidInteropCalldata(bytes4 selector);
 error InvalidInteropChainId(uint256 fromChainId, uint256 toChainId);
 /// @notice A migration message or confirmation with an unknown version or mismatching numbers.
 error InvalidMigrationData();
+/// @dev A chain migration number other than the one the operation needs (argument order as in v31 at each site).
+error InvalidChainMigrationNumber(uint256 expected, uint256 provided);
 /// @notice A deposit's balance change is already stored under this canonical transaction hash.
 error InvalidCanonicalTxHash(bytes32 canonicalTxHash);
 /// @notice The migration was already confirmed.

@@ -168,3 +168,6 @@ error InvalidFunctionSignature(bytes4 functionSignature);
 
 /// @notice Raised by the OpenZeppelin draft `InteroperableAddress` parser.
 error InteroperableAddressParsingError(bytes);
+
+/// @dev A chain migration was asked for in the wrong order (v31 allows L1 -> settlement layer -> L1 once).
+error MigrationNumberMismatch(uint256 expected, uint256 actual);

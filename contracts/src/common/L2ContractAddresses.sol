@@ -29,7 +29,7 @@ address constant L2_MESSAGE_ROOT_ADDR = address(0x10005);
 address constant L2_INTEROP_ROOT_STORAGE_ADDR = address(0x10008);
 /// @dev L2MessageVerification: `proveL2MessageInclusionShared`.
 address constant L2_MESSAGE_VERIFICATION_ADDR = address(0x10009);
-/// @dev L2ChainAssetHandler (not deployed on this devnet).
+/// @dev L2ChainAssetHandler: chain migration numbers.
 address constant L2_CHAIN_ASSET_HANDLER_ADDR = address(0x1000a);
 /// @dev InteropCenter: the sending side.
 address constant L2_INTEROP_CENTER_ADDR = address(0x1000d);

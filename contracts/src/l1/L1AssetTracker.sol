@@ -19,6 +19,7 @@ import {
     NotNTV
 } from "./L1BridgeTypes.sol";
 import {
+    GatewayToL1TokenBalanceMigrationData,
     ITokenBalanceMigration,
     L1ToGatewayTokenBalanceMigrationData,
     MigrationConfirmationData,
@@ -29,6 +30,19 @@ import {L2Message} from "../common/Messaging.sol";
 import {GW_ASSET_TRACKER_ADDR, L2_ASSET_TRACKER_ADDR} from "../common/L2ContractAddresses.sol";
 import {DataEncoding} from "../bridge/DataEncoding.sol";
 import {OnlyChain, Unauthorized, ZeroAddress} from "../common/Errors.sol";
+
+/// @dev The L1Nullifier's record of the batch being finalized.
+interface IL1NullifierTransient {
+    function getTransientSettlementLayer()
+        external
+        view
+        returns (uint256 chainId, uint256 settlementLayer, uint256 l2BatchNumber);
+}
+
+/// @dev The L1 native token vault's nullifier.
+interface IL1NativeTokenVaultNullifier {
+    function L1_NULLIFIER() external view returns (address);
+}
 
 /// @title L1AssetTracker: how much of each asset every chain (or the settlement layer it settles on) may still
 ///        withdraw to L1.
@@ -78,6 +92,15 @@ contract L1AssetTracker {
     /// @notice Emitted when balance moves from a chain (or its settlement layer) back to L1.
     event ChainBalanceDecreased(uint256 indexed chainId, bytes32 indexed assetId, uint256 amount);
 
+    /// @notice Emitted when a chain's balance of an asset comes back from its former settlement layer's accounting.
+    event GatewayToL1MigrationProcessed(
+        uint256 indexed chainId,
+        bytes32 indexed assetId,
+        uint256 indexed settlementLayer,
+        uint256 amount,
+        uint256 assetMigrationNumber
+    );
+
     /// @notice Emitted when a chain's balance of an asset moves from L1's accounting to its settlement layer's.
     event L1ToGatewayMigrationProcessed(
         uint256 indexed chainId,
@@ -124,6 +147,10 @@ contract L1AssetTracker {
         uint256 _tokenOriginChainId
     ) external onlyNativeTokenVault {
         _registerIfNeeded(_assetId, _tokenOriginChainId);
+        if (assetMigrationNumber[_chainId][_assetId] == 0 && chainBalance[_chainId][_assetId] == 0) {
+            // First seen for this chain: nothing to migrate, it counts as being where the chain settles now.
+            assetMigrationNumber[_chainId][_assetId] = chainMigrationNumber(_chainId);
+        }
         uint256 settlementLayer = BRIDGE_HUB.settlementLayer(_chainId);
         uint256 credited = _chainId;
         if (settlementLayer != 0 && settlementLayer != L1_CHAIN_ID) {
@@ -141,18 +168,30 @@ contract L1AssetTracker {
         emit ChainBalanceIncreased(credited, _assetId, _amount);
     }
 
-    /// @notice A withdrawal from (or a failed deposit to) `_chainId`: the chain's balance, or that of the settlement
-    ///         layer it settles on, shrinks (reverting `InsufficientChainBalance` if short) and L1's grows.
+    /// @notice A withdrawal from (or a failed deposit to) `_chainId`: the balance of whoever answers for the batch
+    ///         being finalized shrinks (reverting `InsufficientChainBalance` if short) and L1's grows. That is the
+    ///         settlement layer that executed the batch (L1Nullifier's transient record), else the chain itself, so a
+    ///         batch settled on Gateway is still Gateway's after the chain moved back to L1.
     function handleChainBalanceDecreaseOnL1(
         uint256 _chainId,
         bytes32 _assetId,
         uint256 _amount
     ) external onlyNativeTokenVault {
-        uint256 settlementLayer = BRIDGE_HUB.settlementLayer(_chainId);
-        uint256 debited = (settlementLayer != 0 && settlementLayer != L1_CHAIN_ID) ? settlementLayer : _chainId;
+        uint256 debited = _withdrawalChain(_chainId);
         _decreaseChainBalance(debited, _assetId, _amount);
         chainBalance[L1_CHAIN_ID][_assetId] += _amount;
         emit ChainBalanceDecreased(debited, _assetId, _amount);
+    }
+
+    function _withdrawalChain(uint256 _chainId) internal view returns (uint256) {
+        address nullifier = IL1NativeTokenVaultNullifier(nativeTokenVault).L1_NULLIFIER();
+        (uint256 chainId, uint256 settlementLayer, ) = IL1NullifierTransient(nullifier).getTransientSettlementLayer();
+        if (chainId != _chainId) {
+            // Not finalizing a batch of this chain: whoever answers for it now.
+            settlementLayer = BRIDGE_HUB.settlementLayer(_chainId);
+            if (settlementLayer == L1_CHAIN_ID) settlementLayer = 0;
+        }
+        return settlementLayer == 0 ? _chainId : settlementLayer;
     }
 
     /// @notice Reads and clears the balance change of the deposit being processed, for a chain on a settlement
@@ -181,21 +220,7 @@ contract L1AssetTracker {
     ///         `L2AssetTracker.confirmMigrationOnL2` on the chain. Permissionless; each migration is processed once.
     /// @param _params The message and its L1 proof (the Gateway-batch variant for a chain settling on Gateway).
     function receiveL1ToGatewayMigrationOnL1(FinalizeL1DepositParams calldata _params) external {
-        if (_params.l2Sender != L2_ASSET_TRACKER_ADDR && _params.l2Sender != GW_ASSET_TRACKER_ADDR) {
-            revert InvalidSender();
-        }
-        bool proven = IMessageVerification(BRIDGE_HUB.messageRoot()).proveL2MessageInclusionShared(
-            _params.chainId,
-            _params.l2BatchNumber,
-            _params.l2MessageIndex,
-            L2Message({
-                txNumberInBatch: _params.l2TxNumberInBatch,
-                sender: _params.l2Sender,
-                data: _params.message
-            }),
-            _params.merkleProof
-        );
-        if (!proven) revert InvalidProof();
+        _proveMigrationMessage(_params);
         bytes4 selector = _params.message.length >= 4 ? bytes4(_params.message[:4]) : bytes4(0);
         if (selector != ITokenBalanceMigration.receiveL1ToGatewayMigrationOnL1.selector) {
             revert InvalidFunctionSignature(selector);
@@ -245,31 +270,107 @@ contract L1AssetTracker {
             data.chainMigrationNumber
         );
 
-        MigrationConfirmationData memory confirmation = MigrationConfirmationData({
-            chainId: data.chainId,
-            assetId: data.assetId,
-            tokenOriginChainId: data.tokenOriginChainId,
-            originToken: data.originToken,
-            amount: amount,
-            assetMigrationNumber: data.chainMigrationNumber,
-            isL1ToGateway: true
-        });
-        // Gateway first, so the chain cannot move the asset before Gateway holds its balance.
-        IL1Mailbox(BRIDGE_HUB.getZKChain(settlementLayer)).requestL2ServiceTransaction(
-            GW_ASSET_TRACKER_ADDR,
-            abi.encodeCall(ITokenBalanceMigration.confirmMigrationOnGateway, (confirmation))
-        );
-        IL1Mailbox(BRIDGE_HUB.getZKChain(data.chainId)).requestL2ServiceTransaction(
-            L2_ASSET_TRACKER_ADDR,
-            abi.encodeCall(ITokenBalanceMigration.confirmMigrationOnL2, (confirmation))
+        _sendConfirmations(
+            settlementLayer,
+            MigrationConfirmationData({
+                chainId: data.chainId,
+                assetId: data.assetId,
+                tokenOriginChainId: data.tokenOriginChainId,
+                originToken: data.originToken,
+                amount: amount,
+                assetMigrationNumber: data.chainMigrationNumber,
+                isL1ToGateway: true
+            })
         );
     }
 
-    /// @notice A chain's migration number: 1 while it settles on a settlement layer other than L1, 0 while it settles
-    ///         on L1 (chains on this devnet never migrate back).
+    /// @notice Processes the return of a chain's token balance from its former settlement layer (spec 6.5, Gateway ->
+    ///         L1): proves the `receiveGatewayToL1MigrationOnL1(GatewayToL1TokenBalanceMigrationData)` message
+    ///         Gateway's GWAssetTracker sent (`initiateGatewayToL1MigrationOnGateway`), moves `amount` from the
+    ///         settlement layer's balance back to the chain's, and sends the two confirmations (`isL1ToGateway =
+    ///         false`). Permissionless; each migration is processed once (`InvalidAssetMigrationNumber`).
+    /// @param _params The message and its L1 proof (a batch of the settlement layer, which settles on L1).
+    function receiveGatewayToL1MigrationOnL1(FinalizeL1DepositParams calldata _params) external {
+        _proveMigrationMessage(_params);
+        bytes4 selector = _params.message.length >= 4 ? bytes4(_params.message[:4]) : bytes4(0);
+        if (selector != ITokenBalanceMigration.receiveGatewayToL1MigrationOnL1.selector) {
+            revert InvalidFunctionSignature(selector);
+        }
+        GatewayToL1TokenBalanceMigrationData memory data = abi.decode(
+            _params.message[4:],
+            (GatewayToL1TokenBalanceMigrationData)
+        );
+        if (data.version != TOKEN_BALANCE_MIGRATION_DATA_VERSION) revert InvalidVersion();
+        uint256 current = assetMigrationNumber[data.chainId][data.assetId];
+        if (current >= data.chainMigrationNumber) revert InvalidAssetMigrationNumber();
+        DataEncoding.assetIdCheck(data.tokenOriginChainId, data.assetId, data.originToken);
+        // The settlement layer vouches for the amount; only a whitelisted one may send this.
+        if (!BRIDGE_HUB.whitelistedSettlementLayers(_params.chainId)) revert InvalidWithdrawalChainId();
+        if (current != data.assetMigrationNumber && current + 1 != data.assetMigrationNumber) {
+            revert InvalidAssetMigrationNumber();
+        }
+
+        _registerIfNeeded(data.assetId, data.tokenOriginChainId);
+        _decreaseChainBalance(_params.chainId, data.assetId, data.amount);
+        chainBalance[data.chainId][data.assetId] += data.amount;
+        assetMigrationNumber[data.chainId][data.assetId] = data.chainMigrationNumber;
+        emit GatewayToL1MigrationProcessed(
+            data.chainId,
+            data.assetId,
+            _params.chainId,
+            data.amount,
+            data.chainMigrationNumber
+        );
+
+        _sendConfirmations(
+            _params.chainId,
+            MigrationConfirmationData({
+                chainId: data.chainId,
+                assetId: data.assetId,
+                tokenOriginChainId: data.tokenOriginChainId,
+                originToken: data.originToken,
+                amount: data.amount,
+                assetMigrationNumber: data.chainMigrationNumber,
+                isL1ToGateway: false
+            })
+        );
+    }
+
+    /// @dev `confirmMigrationOnGateway` on the settlement layer first (so Gateway's side is settled before the chain
+    ///      moves the asset), then `confirmMigrationOnL2` on the chain, both as service transactions.
+    function _sendConfirmations(uint256 _settlementLayer, MigrationConfirmationData memory _confirmation) internal {
+        IL1Mailbox(BRIDGE_HUB.getZKChain(_settlementLayer)).requestL2ServiceTransaction(
+            GW_ASSET_TRACKER_ADDR,
+            abi.encodeCall(ITokenBalanceMigration.confirmMigrationOnGateway, (_confirmation))
+        );
+        IL1Mailbox(BRIDGE_HUB.getZKChain(_confirmation.chainId)).requestL2ServiceTransaction(
+            L2_ASSET_TRACKER_ADDR,
+            abi.encodeCall(ITokenBalanceMigration.confirmMigrationOnL2, (_confirmation))
+        );
+    }
+
+    /// @dev A migration message must come from an asset tracker (0x1000f or 0x10010) and be proven on L1.
+    function _proveMigrationMessage(FinalizeL1DepositParams calldata _params) internal view {
+        if (_params.l2Sender != L2_ASSET_TRACKER_ADDR && _params.l2Sender != GW_ASSET_TRACKER_ADDR) {
+            revert InvalidSender();
+        }
+        bool proven = IMessageVerification(BRIDGE_HUB.messageRoot()).proveL2MessageInclusionShared(
+            _params.chainId,
+            _params.l2BatchNumber,
+            _params.l2MessageIndex,
+            L2Message({
+                txNumberInBatch: _params.l2TxNumberInBatch,
+                sender: _params.l2Sender,
+                data: _params.message
+            }),
+            _params.merkleProof
+        );
+        if (!proven) revert InvalidProof();
+    }
+
+    /// @notice A chain's migration number (the bridgehub's): 0 always on L1, 1 on a settlement layer, 2 back on L1.
     function chainMigrationNumber(uint256 _chainId) public view returns (uint256) {
-        uint256 layer = BRIDGE_HUB.settlementLayer(_chainId);
-        return layer != 0 && layer != L1_CHAIN_ID ? 1 : 0;
+        return BRIDGE_HUB.migrationNumber(_chainId);
     }
 
     function _registerIfNeeded(bytes32 _assetId, uint256 _originChainId) internal {

@@ -6,6 +6,7 @@ import {
     ChainIdAlreadyExists,
     ChainIdNotRegistered,
     EmptyAssetId,
+    MigrationNumberMismatch,
     MsgValueMismatch,
     ZeroAddress,
     ZeroChainId
@@ -23,9 +24,38 @@ import {
     WrongMagicValue
 } from "./L1BridgeTypes.sol";
 
+/// @notice The batches a chain settled on a settlement layer (v31 `MigrationInterval`, one per migration).
+/// @param migrateToGWBatchNumber The chain's last batch executed on L1 before it moved to the settlement layer.
+/// @param migrateFromGWBatchNumber The chain's last batch executed on the settlement layer before it moved back.
+/// @param settlementLayerChainId The settlement layer.
+/// @param settlementLayerBatchLowerBound The settlement layer's last batch on L1 when the chain arrived.
+/// @param settlementLayerBatchUpperBound The settlement layer's last batch on L1 when the chain left.
+/// @param isActive Whether the chain still settles there.
+struct MigrationInterval {
+    uint256 migrateToGWBatchNumber;
+    uint256 migrateFromGWBatchNumber;
+    uint256 settlementLayerChainId;
+    uint256 settlementLayerBatchLowerBound;
+    uint256 settlementLayerBatchUpperBound;
+    bool isActive;
+}
+
+/// @dev The L1 parts of the chains' settlement contracts the bridgehub drives on a migration.
+interface IL1ChainMigrationTarget {
+    function setChainBatchNumberOnMigration(uint256 _chainId, uint256 _batchNumber) external;
+}
+
 /// @title L1Bridgehub: the L1 chain registry (settlement layer, base token, settlement contract per chain).
-/// @dev Owner-administered on this devnet; the getters match era-contracts' Bridgehub where the SDKs read them.
+/// @dev Owner-administered on this devnet; the getters match era-contracts' Bridgehub where the SDKs read them. It
+///      also keeps what v31's L1ChainAssetHandler keeps: each chain's migration number (0 always on L1, 1 on a
+///      settlement layer, 2 back on L1) and the batch interval it settled on the settlement layer, which decides
+///      whether a proof may go through that settlement layer (`isValidSettlementLayer`).
 contract L1Bridgehub {
+    /// @dev Chain migration number of a chain settling on a settlement layer.
+    uint256 internal constant MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER = 1;
+    /// @dev Chain migration number of a chain that moved back to L1.
+    uint256 internal constant MIGRATION_NUMBER_SETTLEMENT_LAYER_TO_L1 = 2;
+
     /// @notice Chain id of L1 (this chain).
     uint256 public immutable L1_CHAIN_ID;
 
@@ -56,7 +86,20 @@ contract L1Bridgehub {
     mapping(uint256 chainId => address) internal _zkChains;
     uint256[] internal _chainIds;
 
+    /// @notice How many times each chain changed its settlement layer (v31 `ChainAssetHandler.migrationNumber`).
+    mapping(uint256 chainId => uint256) public migrationNumber;
+
+    mapping(uint256 chainId => mapping(uint256 migrationNum => MigrationInterval)) internal _migrationInterval;
+
     event NewChain(uint256 indexed chainId, address chainTypeManager, address indexed zkChain);
+
+    /// @notice Emitted when a chain moves from its settlement layer back to L1.
+    event ChainMigratedToL1(
+        uint256 indexed chainId,
+        uint256 indexed settlementLayer,
+        uint256 lastBatchOnSettlementLayer,
+        uint256 migrationNumber
+    );
     event SettlementLayerRegistered(uint256 indexed chainId, bool indexed isWhitelisted);
     event AddressesSet(address assetRouter, address messageRoot);
 
@@ -120,7 +163,94 @@ contract L1Bridgehub {
         settlementLayer[_chainId] = _settlementLayer;
         _chainIds.push(_chainId);
         IMessageRoot(messageRoot).addNewChain(_chainId, _startingBatchNumber);
+        if (_settlementLayer != L1_CHAIN_ID) {
+            // Registered straight onto a settlement layer: as if migrated there after its starting batch.
+            migrationNumber[_chainId] = MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER;
+            _migrationInterval[_chainId][MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER] = MigrationInterval({
+                migrateToGWBatchNumber: _startingBatchNumber,
+                migrateFromGWBatchNumber: 0,
+                settlementLayerChainId: _settlementLayer,
+                settlementLayerBatchLowerBound: IMessageRoot(messageRoot).currentChainBatchNumber(_settlementLayer),
+                settlementLayerBatchUpperBound: 0,
+                isActive: true
+            });
+        }
         emit NewChain(_chainId, _chainTypeManager, _zkChain);
+    }
+
+    /// @notice Moves a chain from its settlement layer back to L1 (v31's migration back, as the L1 side records it):
+    ///         its later batches are executed by its L1 settlement contract, the first being
+    ///         `_lastBatchOnSettlementLayer + 1`, and proofs of its earlier batches keep going through the settlement
+    ///         layer. Owner only (the devnet's operator, after the chain's batches are all final on L1).
+    /// @param _chainId A chain settling on a settlement layer (migration number 1).
+    /// @param _lastBatchOnSettlementLayer The chain's last batch the settlement layer executed.
+    function migrateChainToL1(uint256 _chainId, uint256 _lastBatchOnSettlementLayer) external onlyOwner {
+        address zkChain = _zkChain(_chainId);
+        uint256 current = migrationNumber[_chainId];
+        if (current != MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER) {
+            revert MigrationNumberMismatch(MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER, current);
+        }
+        MigrationInterval storage interval = _migrationInterval[_chainId][current];
+        uint256 layer = interval.settlementLayerChainId;
+        interval.migrateFromGWBatchNumber = _lastBatchOnSettlementLayer;
+        interval.settlementLayerBatchUpperBound = IMessageRoot(messageRoot).currentChainBatchNumber(layer);
+        interval.isActive = false;
+        migrationNumber[_chainId] = MIGRATION_NUMBER_SETTLEMENT_LAYER_TO_L1;
+        settlementLayer[_chainId] = L1_CHAIN_ID;
+        IL1ChainMigrationTarget(messageRoot).setChainBatchNumberOnMigration(_chainId, _lastBatchOnSettlementLayer);
+        IL1ChainMigrationTarget(zkChain).setChainBatchNumberOnMigration(_chainId, _lastBatchOnSettlementLayer);
+        emit ChainMigratedToL1(_chainId, layer, _lastBatchOnSettlementLayer, MIGRATION_NUMBER_SETTLEMENT_LAYER_TO_L1);
+    }
+
+    /// @notice The batch interval of a chain's migration `_migrationNumber` (zero if there is none).
+    function migrationInterval(
+        uint256 _chainId,
+        uint256 _migrationNumber
+    ) external view returns (MigrationInterval memory) {
+        return _migrationInterval[_chainId][_migrationNumber];
+    }
+
+    /// @notice Whether batch `_batchNumber` of `_chainId` was executed on `_claimedSettlementLayer` (within its batch
+    ///         `_claimedSettlementLayerBatchNumber`'s recorded bounds), as a proof through that layer claims.
+    function isValidSettlementLayer(
+        uint256 _chainId,
+        uint256 _batchNumber,
+        uint256 _claimedSettlementLayer,
+        uint256 _claimedSettlementLayerBatchNumber
+    ) external view returns (bool) {
+        uint256 current = migrationNumber[_chainId];
+        for (uint256 i = 1; i <= current; ++i) {
+            MigrationInterval memory interval = _migrationInterval[_chainId][i];
+            if (interval.settlementLayerChainId == 0) continue;
+            if (_batchNumber <= interval.migrateToGWBatchNumber) return _claimedSettlementLayer == L1_CHAIN_ID;
+            if (interval.isActive) {
+                return
+                    _claimedSettlementLayer == interval.settlementLayerChainId &&
+                    _claimedSettlementLayerBatchNumber >= interval.settlementLayerBatchLowerBound;
+            }
+            if (_batchNumber <= interval.migrateFromGWBatchNumber) {
+                return
+                    _claimedSettlementLayer == interval.settlementLayerChainId &&
+                    _claimedSettlementLayerBatchNumber >= interval.settlementLayerBatchLowerBound &&
+                    _claimedSettlementLayerBatchNumber <= interval.settlementLayerBatchUpperBound;
+            }
+        }
+        return _claimedSettlementLayer == L1_CHAIN_ID;
+    }
+
+    /// @notice The settlement layer that executed batch `_batchNumber` of `_chainId`: 0 if it was L1 (the chain
+    ///         itself answers for it), else the settlement layer, which answers for its withdrawals.
+    function settlementLayerOfBatch(uint256 _chainId, uint256 _batchNumber) external view returns (uint256) {
+        uint256 current = migrationNumber[_chainId];
+        for (uint256 i = 1; i <= current; ++i) {
+            MigrationInterval memory interval = _migrationInterval[_chainId][i];
+            if (interval.settlementLayerChainId == 0) continue;
+            if (_batchNumber <= interval.migrateToGWBatchNumber) return 0;
+            if (interval.isActive || _batchNumber <= interval.migrateFromGWBatchNumber) {
+                return interval.settlementLayerChainId;
+            }
+        }
+        return 0;
     }
 
     /// @notice The settlement contract of a chain on L1, or zero.

@@ -126,6 +126,15 @@ contract L1ChainSettlement is IChainSettlement, IL1Mailbox {
         emit BlockExecution(_batchNumber, _chainBatchRoot, bytes32(0));
     }
 
+    /// @notice The chain moved back to L1 after batch `_batchNumber` settled on its settlement layer: the next batch
+    ///         executed here is `_batchNumber + 1`. Bridgehub only.
+    function setChainBatchNumberOnMigration(uint256 _chainId, uint256 _batchNumber) external {
+        if (msg.sender != address(BRIDGE_HUB)) revert OnlyBridgehub(msg.sender, address(BRIDGE_HUB));
+        if (_chainId != CHAIN_ID) revert OnlyChain(msg.sender, address(this));
+        if (_batchNumber < _totalBatchesExecuted) revert InvalidBatchNumber(_batchNumber, _totalBatchesExecuted);
+        _totalBatchesExecuted = _batchNumber;
+    }
+
     /// @notice The chain id.
     function getChainId() external view returns (uint256) {
         return CHAIN_ID;

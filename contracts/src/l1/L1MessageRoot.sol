@@ -68,18 +68,31 @@ contract L1MessageRoot is IMessageRoot, MessageVerificationBase {
         emit AppendedChainBatchRoot(_chainId, _batchNumber, _chainBatchRoot);
     }
 
+    /// @notice A chain moved back to L1: its next batch stored here is `_batchNumber + 1` (the earlier ones were
+    ///         stored by its settlement layer). Bridgehub only.
+    function setChainBatchNumberOnMigration(uint256 _chainId, uint256 _batchNumber) external {
+        if (msg.sender != address(BRIDGE_HUB)) revert OnlyBridgehub(msg.sender, address(BRIDGE_HUB));
+        if (!chainRegistered[_chainId]) revert MessageRootNotRegistered();
+        if (_batchNumber < currentChainBatchNumber[_chainId]) revert NonConsecutiveBatchNumber(_chainId, _batchNumber);
+        currentChainBatchNumber[_chainId] = _batchNumber;
+    }
+
     function _storedRoot(uint256 _chainId, uint256 _batchNumber) internal view override returns (bytes32) {
         return chainBatchRoots[_chainId][_batchNumber];
     }
 
-    /// @dev The claimed settlement layer must be whitelisted and be where the chain settles.
+    /// @dev The claimed settlement layer must be whitelisted and be where the chain settled that batch (the
+    ///         bridgehub's migration intervals), so batches settled on Gateway stay provable after the chain left it.
     function _checkSettlementLayer(
         uint256 _chainId,
         uint256 _batchNumber,
         uint256 _slChainId,
-        uint256
+        uint256 _slBatchNumber
     ) internal view override {
-        if (!BRIDGE_HUB.whitelistedSettlementLayers(_slChainId) || BRIDGE_HUB.settlementLayer(_chainId) != _slChainId) {
+        if (
+            !BRIDGE_HUB.whitelistedSettlementLayers(_slChainId) ||
+            !BRIDGE_HUB.isValidSettlementLayer(_chainId, _batchNumber, _slChainId, _slBatchNumber)
+        ) {
             revert InvalidSettlementLayerForBatch(_chainId, _batchNumber, _slChainId);
         }
     }

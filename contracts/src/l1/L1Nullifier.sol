@@ -47,6 +47,10 @@ contract L1Nullifier {
     /// @notice txDataHash of each token deposit, by chain and canonical L2 transaction hash (until claimed back).
     mapping(uint256 chainId => mapping(bytes32 l2DepositTxHash => bytes32 depositDataHash)) public depositHappened;
 
+    uint256 internal transient _transientChainId;
+    uint256 internal transient _transientSettlementLayer;
+    uint256 internal transient _transientBatchNumber;
+
     /// @notice Emitted when a withdrawal message is finalized.
     event WithdrawalFinalizedSharedBridge(
         uint256 indexed chainId,
@@ -117,6 +121,7 @@ contract L1Nullifier {
             (assetId, transferData) = _parseWithdrawalMessage(_params.chainId, _params.message);
         }
         isWithdrawalFinalized[_params.chainId][_params.l2BatchNumber][_params.l2MessageIndex] = true;
+        _setTransientSettlementLayer(_params.chainId, _params.l2BatchNumber);
         IL1AssetRouterShared(l1AssetRouter).finalizeDeposit(_params.chainId, assetId, transferData);
         emit WithdrawalFinalizedSharedBridge(_params.chainId, _params.l2BatchNumber, _params.l2MessageIndex, assetId);
     }
@@ -154,8 +159,25 @@ contract L1Nullifier {
         bytes32 expected = keccak256(bytes.concat(bytes1(0x01), abi.encode(_depositSender, _assetId, _assetData)));
         if (recorded == bytes32(0) || recorded != expected) revert DepositDoesNotExist();
         delete depositHappened[_chainId][_l2TxHash];
+        _setTransientSettlementLayer(_chainId, _l2BatchNumber);
         IL1AssetRouterShared(l1AssetRouter).bridgeRecoverFailedTransfer(_chainId, _depositSender, _assetId, _assetData);
         emit ClaimedFailedDepositSharedBridge(_chainId, _depositSender, _assetId, _l2TxHash);
+    }
+
+    /// @notice The batch being finalized and the settlement layer that executed it (0: L1 itself), for the
+    ///         L1AssetTracker to debit the right balance; `chainId` 0 outside a finalization.
+    function getTransientSettlementLayer()
+        external
+        view
+        returns (uint256 chainId, uint256 settlementLayer, uint256 l2BatchNumber)
+    {
+        return (_transientChainId, _transientSettlementLayer, _transientBatchNumber);
+    }
+
+    function _setTransientSettlementLayer(uint256 _chainId, uint256 _batchNumber) internal {
+        _transientChainId = _chainId;
+        _transientSettlementLayer = BRIDGE_HUB.settlementLayerOfBatch(_chainId, _batchNumber);
+        _transientBatchNumber = _batchNumber;
     }
 
     /// @dev A base-token withdrawal from L2BaseToken (0x800a): finalizeEthWithdrawal.selector ‖ address l1Receiver ‖

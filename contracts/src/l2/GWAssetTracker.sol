@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {IGWAssetTracker, IL2Bridgehub, IMessageRoot} from "../common/interfaces/ISystemContracts.sol";
+import {
+    IGWAssetTracker,
+    IL1Messenger,
+    IL2Bridgehub,
+    IL2ChainAssetHandler,
+    IMessageRoot
+} from "../common/interfaces/ISystemContracts.sol";
 import {
     BALANCE_CHANGE_VERSION,
     BalanceChange,
+    GatewayToL1TokenBalanceMigrationData,
     IAssetTrackerDataEncoding,
     ITokenBalanceMigration,
-    MigrationConfirmationData
+    MigrationConfirmationData,
+    TOKEN_BALANCE_MIGRATION_DATA_VERSION
 } from "../common/interfaces/IAssetTrackerDataEncoding.sol";
 import {DataEncoding} from "../bridge/DataEncoding.sol";
 import {
@@ -15,6 +23,7 @@ import {
     InsufficientPendingInteropBalance,
     InvalidCanonicalTxHash,
     InvalidAssetMigrationNumber,
+    InvalidChainMigrationNumber,
     InvalidInteropCalldata,
     InvalidInteropChainId,
     InvalidMigrationData,
@@ -37,6 +46,7 @@ import {
     L2_BASE_TOKEN_ADDR,
     L2_BOOTLOADER_ADDRESS,
     L2_BRIDGEHUB_ADDR,
+    L2_CHAIN_ASSET_HANDLER_ADDR,
     L2_COMPLEX_UPGRADER_ADDR,
     L2_COMPRESSOR_ADDR,
     L2_INTEROP_CENTER_ADDR,
@@ -52,7 +62,12 @@ import {
 bytes4 constant FINALIZE_DEPOSIT_SELECTOR = 0x9c884fd1;
 /// @dev `finalizeEthWithdrawal(uint256,uint256,uint16,bytes,bytes32[])` (Mailbox), the base-token withdrawal.
 bytes4 constant FINALIZE_ETH_WITHDRAWAL_SELECTOR = 0x6c0960f9;
+/// @dev Chain migration number of a chain that settles on Gateway.
+uint256 constant MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER = 1;
+/// @dev Chain migration number of a chain that moved back from Gateway to L1.
+uint256 constant MIGRATION_NUMBER_SETTLEMENT_LAYER_TO_L1 = 2;
 import {
+    ChainIdNotRegistered,
     InvalidBuiltInContractMessage,
     InvalidEmptyMultichainBatchRoot,
     InvalidFunctionSignature,
@@ -90,6 +105,7 @@ contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
     mapping(uint256 chainId => mapping(bytes32 canonicalTxHash => BalanceChange)) public balanceChange;
 
     event AssetRegistered(bytes32 indexed assetId, uint256 indexed originChainId, address originToken);
+    event GatewayToL1MigrationInitiated(bytes32 indexed assetId, uint256 indexed chainId, uint256 amount);
     event MigrationConfirmed(
         uint256 indexed chainId,
         bytes32 indexed assetId,
@@ -126,10 +142,16 @@ contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
 
     /// @notice Processes one executed batch of `chainId`: rebuilds its log tree from the logs, checks the messages
     ///         against their logs, checks the batch root, and appends it to the L2MessageRoot (which emits
-    ///         `NewInteropRoot`). Only the chain's executor on Gateway (`L2Bridgehub.getZKChain`) may call.
+    ///         `NewInteropRoot`). Only the chain's executor on Gateway (`L2Bridgehub.getZKChain`) may call, and only
+    ///         while the chain settles here (migration number 1; `InvalidChainMigrationNumber` once it went back).
     /// @param _input The batch's logs, messages and roots.
     function processLogsAndMessages(ProcessLogsInput calldata _input) external onlyChain(_input.chainId) {
         uint256 chainId = _input.chainId;
+        // A chain that went back to L1 settles there only: its balances here are frozen for migration to L1.
+        uint256 chainMigration = _chainMigrationNumber(chainId);
+        if (chainMigration != MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER) {
+            revert InvalidChainMigrationNumber(MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER, chainMigration);
+        }
         uint256 logsLength = _input.logs.length;
         bytes32[] memory leaves = new bytes32[](logsLength);
         uint256 msgCount;
@@ -221,6 +243,10 @@ contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
         BalanceChange calldata _balanceChange
     ) external {
         if (msg.sender != L2_INTEROP_CENTER_ADDR) revert Unauthorized(msg.sender);
+        uint256 chainMigration = _chainMigrationNumber(_chainId);
+        if (chainMigration != MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER) {
+            revert InvalidChainMigrationNumber(MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER, chainMigration);
+        }
         if (balanceChange[_chainId][_canonicalTxHash].version != 0) revert InvalidCanonicalTxHash(_canonicalTxHash);
         if (_balanceChange.amount > 0) {
             if (!isAssetRegistered[_balanceChange.assetId]) {
@@ -362,23 +388,64 @@ contract GWAssetTracker is IGWAssetTracker, SystemOwnable {
 
     // ---- Balance migration and genesis ----
 
-    /// @notice L1's confirmation that an asset's balance of `chainId` moved to Gateway: credits it and sets the
-    ///         asset migration number. Service transactions only.
+    /// @notice Moves the accounting of `_chainId`'s balance of `_assetId` back to L1, once the chain has migrated
+    ///         back (chain migration number 2). Permissionless. Sends `receiveGatewayToL1MigrationOnL1(
+    ///         GatewayToL1TokenBalanceMigrationData)` to L1 with the whole `chainBalance`, then zeroes it and sets the
+    ///         asset migration number, so each balance leaves once (`InvalidAssetMigrationNumber` after that).
+    function initiateGatewayToL1MigrationOnGateway(uint256 _chainId, bytes32 _assetId) external {
+        if (IL2Bridgehub(L2_BRIDGEHUB_ADDR).getZKChain(_chainId) == address(0)) revert ChainIdNotRegistered(_chainId);
+        uint256 chainMigration = _chainMigrationNumber(_chainId);
+        uint256 assetMigration = assetMigrationNumber[_chainId][_assetId];
+        if (assetMigration >= chainMigration) revert InvalidAssetMigrationNumber();
+        if (chainMigration != MIGRATION_NUMBER_SETTLEMENT_LAYER_TO_L1) {
+            revert InvalidChainMigrationNumber(chainMigration, MIGRATION_NUMBER_SETTLEMENT_LAYER_TO_L1);
+        }
+        uint256 amount = chainBalance[_chainId][_assetId];
+        GatewayToL1TokenBalanceMigrationData memory data = GatewayToL1TokenBalanceMigrationData({
+            version: TOKEN_BALANCE_MIGRATION_DATA_VERSION,
+            originToken: originToken[_assetId],
+            chainId: _chainId,
+            assetId: _assetId,
+            tokenOriginChainId: tokenOriginChainId[_assetId],
+            amount: amount,
+            chainMigrationNumber: chainMigration,
+            assetMigrationNumber: assetMigration
+        });
+        IL1Messenger(L2_TO_L1_MESSENGER_ADDR).sendToL1(
+            abi.encodeCall(ITokenBalanceMigration.receiveGatewayToL1MigrationOnL1, (data))
+        );
+        chainBalance[_chainId][_assetId] = 0;
+        assetMigrationNumber[_chainId][_assetId] = chainMigration;
+        emit GatewayToL1MigrationInitiated(_assetId, _chainId, amount);
+    }
+
+    /// @notice L1's confirmation of a balance migration of `chainId`. Service transactions only. L1 -> Gateway
+    ///         (`isL1ToGateway`): credits the amount and sets the asset migration number. Gateway -> L1: nothing
+    ///         left to do (the balance left at initiation); recorded by the event only.
     function confirmMigrationOnGateway(MigrationConfirmationData calldata _data) external {
         if (msg.sender != SERVICE_TRANSACTION_SENDER) revert Unauthorized(msg.sender);
-        if (!_data.isL1ToGateway) revert InvalidMigrationData();
-        if (_data.assetMigrationNumber <= assetMigrationNumber[_data.chainId][_data.assetId]) {
-            revert InvalidAssetMigrationNumber();
+        if (_data.isL1ToGateway) {
+            if (_data.assetMigrationNumber <= assetMigrationNumber[_data.chainId][_data.assetId]) {
+                revert InvalidAssetMigrationNumber();
+            }
+            if (!isAssetRegistered[_data.assetId]) {
+                isAssetRegistered[_data.assetId] = true;
+                originToken[_data.assetId] = _data.originToken;
+                tokenOriginChainId[_data.assetId] = _data.tokenOriginChainId;
+                emit AssetRegistered(_data.assetId, _data.tokenOriginChainId, _data.originToken);
+            }
+            assetMigrationNumber[_data.chainId][_data.assetId] = _data.assetMigrationNumber;
+            chainBalance[_data.chainId][_data.assetId] += _data.amount;
+        } else if (_data.assetMigrationNumber != assetMigrationNumber[_data.chainId][_data.assetId]) {
+            revert InvalidMigrationData();
         }
-        if (!isAssetRegistered[_data.assetId]) {
-            isAssetRegistered[_data.assetId] = true;
-            originToken[_data.assetId] = _data.originToken;
-            tokenOriginChainId[_data.assetId] = _data.tokenOriginChainId;
-            emit AssetRegistered(_data.assetId, _data.tokenOriginChainId, _data.originToken);
-        }
-        assetMigrationNumber[_data.chainId][_data.assetId] = _data.assetMigrationNumber;
-        chainBalance[_data.chainId][_data.assetId] += _data.amount;
         emit MigrationConfirmed(_data.chainId, _data.assetId, _data.amount, _data.assetMigrationNumber);
+    }
+
+    /// @dev The chain's migration number as Gateway records it (1 settling here, 2 gone back to L1).
+    function _chainMigrationNumber(uint256 _chainId) internal view returns (uint256) {
+        if (L2_CHAIN_ASSET_HANDLER_ADDR.code.length == 0) return MIGRATION_NUMBER_L1_TO_SETTLEMENT_LAYER;
+        return IL2ChainAssetHandler(L2_CHAIN_ASSET_HANDLER_ADDR).migrationNumber(_chainId);
     }
 
     /// @notice Sets the balance a chain holds at genesis (its base token), as the v31 upgrade seeds balances.

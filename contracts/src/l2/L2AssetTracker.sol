@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IBridgedStandardToken, IERC20Balances, IL2AssetTracker} from "../bridge/IBridge.sol";
-import {IL1Messenger, ISystemContext} from "../common/interfaces/ISystemContracts.sol";
+import {IL1Messenger, IL2ChainAssetHandler, ISystemContext} from "../common/interfaces/ISystemContracts.sol";
 import {
     ITokenBalanceMigration,
     L1ToGatewayTokenBalanceMigrationData,
@@ -11,6 +11,7 @@ import {
 } from "../common/interfaces/IAssetTrackerDataEncoding.sol";
 import {
     L2_BASE_TOKEN_HOLDER_ADDR,
+    L2_CHAIN_ASSET_HANDLER_ADDR,
     L2_COMPLEX_UPGRADER_ADDR,
     L2_NATIVE_TOKEN_VAULT_ADDR,
     L2_SYSTEM_CONTEXT_ADDR,
@@ -35,8 +36,8 @@ interface IL2NativeTokenVaultLookup {
 /// @dev `chainBalance[block.chainid][asset]` is kept only for tokens native to this chain: MAX at registration,
 ///      down when they leave, up when they come back. While the chain settles on Gateway, a token may leave only once
 ///      its balance is migrated there (`assetMigrationNumber == chain migration number`); a token first received
-///      while on Gateway counts as migrated. The chain migration number is 1 while the chain settles on a settlement
-///      layer other than L1 and 0 otherwise (this devnet has no L2ChainAssetHandler and chains never migrate back).
+///      while on Gateway counts as migrated. The chain migration number is the L2ChainAssetHandler's (0 always on L1,
+///      1 on Gateway, 2 back on L1); while the chain settles on L1 its tokens may always leave.
 contract L2AssetTracker is IL2AssetTracker {
     /// @notice Largest balance (the "infinite" balance of a token on its origin chain).
     uint256 public constant MAX_TOKEN_BALANCE = type(uint256).max;
@@ -178,7 +179,8 @@ contract L2AssetTracker is IL2AssetTracker {
         emit L1ToGatewayMigrationInitiated(_assetId, block.chainid, chainBalance[block.chainid][_assetId]);
     }
 
-    /// @notice L1's confirmation of a balance migration: unblocks bridging of the asset. Service transactions only.
+    /// @notice L1's confirmation of a balance migration, either way (`isL1ToGateway`): sets the asset's migration
+    ///         number, which unblocks bridging of the asset on Gateway. Service transactions only.
     function confirmMigrationOnL2(MigrationConfirmationData calldata _data) external {
         if (msg.sender != SERVICE_TRANSACTION_SENDER) revert Unauthorized(msg.sender);
         if (_data.chainId != block.chainid) revert InvalidMigrationData();
@@ -191,7 +193,7 @@ contract L2AssetTracker is IL2AssetTracker {
         return assetMigrationNumber[_chainId][_assetId] == _chainMigrationNumber();
     }
 
-    /// @notice The chain's migration number: 1 while settling on Gateway, 0 while settling on L1.
+    /// @notice The chain's migration number (L2ChainAssetHandler): 0 always on L1, 1 on Gateway, 2 back on L1.
     function chainMigrationNumber() external view returns (uint256) {
         return _chainMigrationNumber();
     }
@@ -234,6 +236,7 @@ contract L2AssetTracker is IL2AssetTracker {
     }
 
     function _chainMigrationNumber() internal view returns (uint256) {
-        return _settlesOnGateway() ? 1 : 0;
+        if (L2_CHAIN_ASSET_HANDLER_ADDR.code.length == 0) return _settlesOnGateway() ? 1 : 0;
+        return IL2ChainAssetHandler(L2_CHAIN_ASSET_HANDLER_ADDR).migrationNumber(block.chainid);
     }
 }

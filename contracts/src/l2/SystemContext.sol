@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ISystemContext} from "../common/interfaces/ISystemContracts.sol";
-import {L2_BOOTLOADER_ADDRESS} from "../common/L2ContractAddresses.sol";
+import {IL2ChainAssetHandler, ISystemContext} from "../common/interfaces/ISystemContracts.sol";
+import {L2_BOOTLOADER_ADDRESS, L2_CHAIN_ASSET_HANDLER_ADDR} from "../common/L2ContractAddresses.sol";
 import {Unauthorized, ZeroChainId} from "../common/Errors.sol";
 
 /// @title SystemContext (0x800b): per-transaction and per-chain context that system contracts read.
@@ -17,7 +17,8 @@ contract SystemContext is ISystemContext {
     /// @notice Emitted when the settlement layer changes.
     event SettlementLayerChainIdUpdated(uint256 indexed previousSettlementLayerChainId, uint256 indexed newSettlementLayerChainId);
 
-    /// @notice Sets the chain id of the settlement layer. Bootloader only.
+    /// @notice Sets the chain id of the settlement layer. Bootloader only. The L2ChainAssetHandler (when deployed)
+    ///         is told, so a change of settlement layer bumps the chain's migration number.
     /// @param _newSettlementLayerChainId The new settlement layer.
     function setSettlementLayerChainId(uint256 _newSettlementLayerChainId) external {
         if (msg.sender != L2_BOOTLOADER_ADDRESS) revert Unauthorized(msg.sender);
@@ -25,5 +26,11 @@ contract SystemContext is ISystemContext {
         uint256 previous = currentSettlementLayerChainId;
         currentSettlementLayerChainId = _newSettlementLayerChainId;
         emit SettlementLayerChainIdUpdated(previous, _newSettlementLayerChainId);
+        if (L2_CHAIN_ASSET_HANDLER_ADDR.code.length != 0) {
+            IL2ChainAssetHandler(L2_CHAIN_ASSET_HANDLER_ADDR).setSettlementLayerChainId(
+                previous,
+                _newSettlementLayerChainId
+            );
+        }
     }
 }

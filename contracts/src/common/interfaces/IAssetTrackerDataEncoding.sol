@@ -26,6 +26,19 @@ struct L1ToGatewayTokenBalanceMigrationData {
     uint256 totalPreV31TotalSupply;
 }
 
+/// @notice What GWAssetTracker.initiateGatewayToL1MigrationOnGateway sends to L1 once the chain has migrated back:
+///         Gateway's whole `chainBalance` of the asset for the chain.
+struct GatewayToL1TokenBalanceMigrationData {
+    bytes1 version;
+    address originToken;
+    uint256 chainId;
+    bytes32 assetId;
+    uint256 tokenOriginChainId;
+    uint256 amount;
+    uint256 chainMigrationNumber;
+    uint256 assetMigrationNumber;
+}
+
 /// @notice The confirmation L1 sends (as service transactions) to GWAssetTracker and to the chain's L2AssetTracker.
 struct MigrationConfirmationData {
     uint256 chainId;
@@ -41,6 +54,9 @@ struct MigrationConfirmationData {
 interface ITokenBalanceMigration {
     /// @notice The L2->L1 message of a migration (its selector is what GWAssetTracker accepts from 0x1000f).
     function receiveL1ToGatewayMigrationOnL1(L1ToGatewayTokenBalanceMigrationData calldata _data) external;
+
+    /// @notice The L2->L1 message Gateway's GWAssetTracker sends to move a migrated-back chain's balance to L1.
+    function receiveGatewayToL1MigrationOnL1(GatewayToL1TokenBalanceMigrationData calldata _data) external;
 
     /// @notice Service transaction to GWAssetTracker.
     function confirmMigrationOnGateway(MigrationConfirmationData calldata _data) external;

@@ -141,3 +141,16 @@ interface IL2AssetRouterBaseTokenDeposit {
 interface IL2NativeTokenVaultTokenLookup {
     function tokenAddress(bytes32 _assetId) external view returns (address);
 }
+
+/// @title L2ChainAssetHandler (0x1000a), the parts the asset trackers and SystemContext need.
+interface IL2ChainAssetHandler {
+    /// @notice How many times `_chainId` changed its settlement layer: 0 never (always on L1), 1 moved to a settlement
+    ///         layer, 2 moved back to L1.
+    function migrationNumber(uint256 _chainId) external view returns (uint256);
+
+    /// @notice Called by SystemContext whenever the bootloader sets the settlement layer.
+    function setSettlementLayerChainId(
+        uint256 _previousSettlementLayerChainId,
+        uint256 _currentSettlementLayerChainId
+    ) external;
+}
