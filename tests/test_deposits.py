@@ -79,12 +79,16 @@ def test_eth_deposit_arrives_with_its_canonical_hash(devnet: Devnet, alice: DevA
 
 def test_l1_tracker_moves_eth_to_gateway_and_keeps_the_sum(devnet: Devnet, alice: DevAccount) -> None:
     eth = l1_asset_id(devnet, ETH_TOKEN_ADDRESS)
+    before = l1_chain_balances(devnet, eth)
+    # genesis: the ETH of Gateway and of its chains (dev accounts) is booked to Gateway, backed by the L1 vault
+    genesis = sum(amount for _, symbol, amount in devnet.contracts.l1_bridge.genesis_balances if symbol == "ETH")
+    assert before[506] == genesis == devnet.l1.balance(devnet.contracts.l1_bridge.native_token_vault)
     deposit = deposit_eth(devnet, alice, 10**18, chain="zk-b")
     balances = l1_chain_balances(devnet, eth)
     # zk-b settles on Gateway: L1 credits Gateway (506), never the chain itself
-    assert balances[506] == deposit.request.mint_value
+    assert balances[506] == genesis + deposit.request.mint_value
     assert balances[6566] == 0
-    assert balances[31337] == MAX - deposit.request.mint_value
+    assert balances[31337] == MAX - genesis - deposit.request.mint_value
     assert sum(balances.values()) == MAX
 
 
@@ -198,12 +202,16 @@ def test_erc20_base_token_chain_uses_a_real_l1_erc20(erc20_based: Devnet) -> Non
     assert decode(["string"], devnet.l1.call(token, sel("symbol()")))[0] == "ZKT"
     funded = balance_of(devnet.l1.call, token, alice.address)
     assert funded > 0
+    asset = l1_asset_id(devnet, token)
+    genesis = dict((cid, amount) for cid, sym, amount in bridge.genesis_balances if sym == "ZKT")[6568]
+    # zk-custom's genesis ZKT is backed on L1: locked in the vault and booked to Gateway, where zk-custom settles
+    assert balance_of(devnet.l1.call, token, bridge.native_token_vault) == genesis
+    assert l1_chain_balance(devnet, 506, asset) == genesis
     with devnet.anchor():
         deposit = request_l2_call(devnet, alice, "zk-custom", RECEIVER, value=7)
         assert deposit.execution is not None and deposit.execution.ok
         assert devnet["zk-custom"].balance(RECEIVER) == 7
         assert balance_of(devnet.l1.call, token, alice.address) == funded - deposit.request.mint_value
-        assert balance_of(devnet.l1.call, token, bridge.native_token_vault) == deposit.request.mint_value
-        asset = l1_asset_id(devnet, token)
-        assert l1_chain_balance(devnet, 506, asset) == deposit.request.mint_value
+        assert balance_of(devnet.l1.call, token, bridge.native_token_vault) == genesis + deposit.request.mint_value
+        assert l1_chain_balance(devnet, 506, asset) == genesis + deposit.request.mint_value
         assert sum(l1_chain_balances(devnet, asset).values()) == MAX

@@ -18,7 +18,8 @@ test(s) that cover it:
 - 05 deposits/withdrawals via Gateway, "sum of GW per-chain balances <= L1 GW balance":
   ``test_05_deposit_eth_via_gateway``, ``test_05_withdraw_eth_via_gateway_debits_gateway_tracker``,
   ``test_05_erc20_deposit_and_withdrawal_via_gateway``, ``test_05_sum_of_gw_chain_balances_le_l1_gw_balance``
-  (an L1 ERC20); for ETH ``test_05_sum_of_gw_chain_balances_le_l1_gw_balance_eth`` is xfail(strict): see its reason
+  (an L1 ERC20) and ``test_05_sum_of_gw_chain_balances_le_l1_gw_balance_eth``; genesis base token (ETH, ZKT) is
+  backed on L1 and withdraws like deposited funds: ``test_05_genesis_base_token_withdraws_to_l1``
 - 03 unsupported routes revert (Gateway<->L2, L1-settled<->Gateway-settled); only Gateway-settled L2 <-> L2 works:
   ``test_03_transfer_between_gateway_settled_chains``, ``test_03_unsupported_route_reverts``
 - 06 after the source settles: source chainBalance -amount, destination pending +amount, destination chainBalance
@@ -306,6 +307,7 @@ def executed(w: World, entry: Entry) -> Entry:
 def test_02_deposit_eth_direct_l1_settled(w: World) -> None:
     devnet, alice, bob = w.devnet, w.alice, w.bob
     tracker_before = l1_chain_balance(devnet, DIRECT, w.eth)
+    gateway_before = l1_chain_balance(devnet, GW_ID, w.eth)
     sender_before = devnet.l1.balance(alice.address)
     recipient_before = devnet[DIRECT].balance(bob.address)
 
@@ -315,7 +317,7 @@ def test_02_deposit_eth_direct_l1_settled(w: World) -> None:
     mint = deposit.request.mint_value
     # L1AssetTracker.chainBalance[zk-l1] grows by the whole mintValue: a chain settling on L1 is credited itself
     assert l1_chain_balance(devnet, DIRECT, w.eth) == tracker_before + mint
-    assert l1_chain_balance(devnet, GW_ID, w.eth) == 0
+    assert l1_chain_balance(devnet, GW_ID, w.eth) == gateway_before  # not Gateway's
     assert devnet.l1.balance(alice.address) <= sender_before - mint
     assert devnet[DIRECT].balance(bob.address) == recipient_before + 10**18
     assert sum(l1_chain_balances(devnet, w.eth).values()) == MAX
@@ -463,17 +465,38 @@ def test_05_sum_of_gw_chain_balances_le_l1_gw_balance(w: World) -> None:
     assert total == on_l1 == 600
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the devnet seeds Gateway's GWAssetTracker.chainBalance[chain][ETH] with each chain's genesis supply "
-    "(dev accounts, relayer: about 1e30 wei) while L1AssetTracker.chainBalance[506][ETH] starts at 0 and L1 holds "
-    "no ETH for it, so Gateway's per-chain ETH balances exceed L1's and a withdrawal of genesis ETH is refused on L1 "
-    "with InsufficientChainBalance(506, ETH asset, amount) (genesis seeding: l1_bridge.py / the asset trackers)",
-)
 def test_05_sum_of_gw_chain_balances_le_l1_gw_balance_eth(w: World) -> None:
-    deposit_eth(w.devnet, w.alice, 10**18, chain=A)
+    """Genesis ETH on Gateway's chains is backed on L1 (booked to Gateway), and stays so through a deposit."""
     total, on_l1 = _gw_sum_vs_l1(w, w.eth)
+    assert 0 < total <= on_l1
+    mint = deposit_eth(w.devnet, w.alice, 10**18, chain=A).request.mint_value  # the amount and the L2 gas
+    after, on_l1_after = _gw_sum_vs_l1(w, w.eth)
+    assert (after - total, on_l1_after - on_l1) == (mint, mint)
     assert total <= on_l1, f"Gateway's chains hold {total} wei of ETH, L1 holds {on_l1} wei for Gateway"
+
+
+@pytest.mark.parametrize("chain", [A, DIRECT, CUSTOM])
+def test_05_genesis_base_token_withdraws_to_l1(w: World, chain: str) -> None:
+    """The dev accounts' genesis base token, never deposited, withdraws to L1 like deposited funds: L1 holds it
+    for every chain (ETH in the L1 vault, ZKT as the L1 ERC20), booked to the chain or its settlement layer."""
+    devnet, alice, bob = w.devnet, w.alice, w.bob
+    amount = 3 * 10**18
+    custom = chain == CUSTOM
+    zkt = base_token_l1_address("ZKT")
+    asset = l1_asset_id(devnet, zkt) if custom else w.eth
+    booked_to = DIRECT_ID if chain == DIRECT else GW_ID
+    booked_before = l1_chain_balance(devnet, booked_to, asset)
+    assert booked_before >= amount
+    received_before = token_balance(devnet, "l1", zkt, bob.address) if custom else devnet.l1.balance(bob.address)
+
+    sent = withdraw_base_token(devnet, alice, amount, chain=chain, to=bob.address)
+    devnet.relay()
+    assert finalize_withdrawal(devnet, sent).ok
+
+    received = token_balance(devnet, "l1", zkt, bob.address) if custom else devnet.l1.balance(bob.address)
+    assert received == received_before + amount
+    assert l1_chain_balance(devnet, booked_to, asset) == booked_before - amount
+    assert sum(l1_chain_balances(devnet, asset).values()) == MAX
 
 
 # ---------------------------------------------------------------------- 03: interop routes

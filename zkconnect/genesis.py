@@ -272,6 +272,9 @@ def _build(key: _Key) -> Genesis:
         l1_contracts,
         base_token_symbols=[c.base_token for c in configs],
         funded=[a.address for a in dev_accounts(key.mnemonic, key.accounts)],
+        genesis_balances=[
+            (c.chain_id, c.base_token, sum(a.balance for a in alloc.values())) for c in configs if c.role != "l1"
+        ],
     )
     connect_l2_asset_routers([chains[c.name] for c in configs if c.role != "l1"], l1_bridge.asset_router)
 

@@ -24,6 +24,7 @@ from zkconnect.errors import ArtifactError, ConfigError
 from zkconnect.system_contracts import (
     COMPLEX_UPGRADER,
     DEVNET_DEPLOYER,
+    ETH_TOKEN_ADDRESS,
     L2_ASSET_ROUTER,
     L1Contracts,
     ntv_asset_id,
@@ -71,6 +72,8 @@ class L1Bridge:
     native_token_vault: bytes
     asset_tracker: bytes
     base_tokens: tuple[tuple[str, bytes], ...] = ()
+    genesis_balances: tuple[tuple[int, str, int], ...] = ()
+    """``(chain_id, base token symbol, amount)``: each L2's genesis base token, locked in the L1 vault."""
 
     def base_token(self, symbol: str) -> bytes:
         """The L1 ERC20 of base token ``symbol``."""
@@ -118,6 +121,7 @@ def install_l1_bridge(
     *,
     base_token_symbols: Iterable[str] = (),
     funded: Iterable[bytes] = (),
+    genesis_balances: Iterable[tuple[int, str, int]] = (),
     owner: bytes = DEVNET_DEPLOYER,
     deployer: bytes = DEVNET_DEPLOYER,
 ) -> L1Bridge:
@@ -126,11 +130,15 @@ def install_l1_bridge(
     ``owner`` must be the Bridgehub's owner (it also owns the L1 beacon of bridged tokens). Each symbol of
     ``base_token_symbols`` gets a real L1 ERC20 at :func:`base_token_l1_address`, registered in the vault, with
     :data:`BASE_TOKEN_MINT` minted to every
-    ``funded`` account. Mines one block per step.
+    ``funded`` account. ``genesis_balances`` are ``(chain_id, base token symbol, amount)``: what each L2 holds
+    of its base token at genesis, locked in the L1 vault and booked to the chain (or its settlement layer) by
+    ``L1AssetTracker.initializeChainBalance``, so genesis funds withdraw to L1 like deposited ones. Mines one
+    block per step.
     """
     if chain.chain_id != l1.l1_chain_id:
         raise ConfigError(f"installing L1 {l1.l1_chain_id}'s bridge on chain {chain.chain_id}")
     accounts = list(funded)
+    seeded = tuple(genesis_balances)
     tokens: list[tuple[str, bytes]] = []
     for symbol in dict.fromkeys(base_token_symbols):
         if symbol == "ETH":
@@ -187,6 +195,30 @@ def install_l1_bridge(
         registered = chain.call(vault, _calldata("assetId(address)", ["address"], token))
         if registered != ntv_asset_id(l1.l1_chain_id, token):
             raise ConfigError(f"base token {symbol} was registered under an unexpected asset id")
+    token_of = dict(tokens)
+    for chain_id, symbol, amount in seeded:
+        if symbol == "ETH":
+            chain.set_balance(vault, chain.balance(vault) + amount)
+            asset = ntv_asset_id(l1.l1_chain_id, ETH_TOKEN_ADDRESS)
+        else:
+            token = token_of[symbol]
+            mint = _calldata("mint(address,uint256)", ["address", "uint256"], vault, amount)
+            _call(chain, base_token_deployer(symbol), token, mint, f"locking chain {chain_id}'s genesis {symbol}")
+            asset = ntv_asset_id(l1.l1_chain_id, token)
+        _call(
+            chain,
+            owner,
+            tracker,
+            _calldata(
+                "initializeChainBalance(uint256,bytes32,uint256,uint256)",
+                ["uint256", "bytes32", "uint256", "uint256"],
+                chain_id,
+                asset,
+                amount,
+                l1.l1_chain_id,
+            ),
+            f"L1AssetTracker.initializeChainBalance({chain_id}, {symbol})",
+        )
     return L1Bridge(
         bridgehub=bridgehub,
         asset_router=router,
@@ -194,6 +226,7 @@ def install_l1_bridge(
         native_token_vault=vault,
         asset_tracker=tracker,
         base_tokens=tuple(tokens),
+        genesis_balances=seeded,
     )
 
 

@@ -62,7 +62,9 @@ def test_vault_views_for_eth(net: tuple[Devnet, L1Bridge]) -> None:
         == 31337
     )
     total = read(devnet, bridge.asset_tracker, "chainBalance(uint256,bytes32)", ["uint256", "bytes32"], 31337, eth)
-    assert int.from_bytes(total, "big") == 2**256 - 1
+    genesis = sum(amount for _, symbol, amount in bridge.genesis_balances if symbol == "ETH")
+    assert genesis > 0 and devnet.l1.balance(bridge.native_token_vault) == genesis
+    assert int.from_bytes(total, "big") == 2**256 - 1 - genesis  # L1 holds the L2s' genesis ETH for them
 
 
 def test_only_the_bridgehub_queues_priority_transactions(net: tuple[Devnet, L1Bridge]) -> None:
@@ -89,6 +91,17 @@ def test_only_the_vault_moves_tracker_balances(net: tuple[Devnet, L1Bridge]) -> 
     )
     receipt = devnet.l1.transact(alice.private_key, bridge.asset_tracker, data)
     assert not receipt.ok and receipt.output == sel("NotNTV(address)") + encode(["address"], [alice.address])
+
+
+def test_only_the_owner_books_genesis_balances(net: tuple[Devnet, L1Bridge]) -> None:
+    devnet, bridge = net
+    alice = devnet.accounts[0]
+    eth = ntv_asset_id(31337, ETH_TOKEN_ADDRESS)
+    data = sel("initializeChainBalance(uint256,bytes32,uint256,uint256)") + encode(
+        ["uint256", "bytes32", "uint256", "uint256"], [6565, eth, 10**18, 31337]
+    )
+    receipt = devnet.l1.transact(alice.private_key, bridge.asset_tracker, data)
+    assert not receipt.ok and receipt.output == sel("Unauthorized(address)") + encode(["address"], [alice.address])
 
 
 def test_unproven_failed_deposit_claim_is_refused(net: tuple[Devnet, L1Bridge]) -> None:

@@ -132,6 +132,27 @@ contract L1AssetTracker {
         nativeTokenVault = _nativeTokenVault;
     }
 
+    /// @notice Genesis only (owner): `_chainId` starts with `_amount` of `_assetId` already on it, backed by what the
+    ///         L1 vault holds. Booked as a deposit made before v31 (as `registerLegacyToken` seeds real chains): L1's
+    ///         balance shrinks and the chain's (or its settlement layer's) grows.
+    function initializeChainBalance(
+        uint256 _chainId,
+        bytes32 _assetId,
+        uint256 _amount,
+        uint256 _tokenOriginChainId
+    ) external {
+        if (msg.sender != owner) revert Unauthorized(msg.sender);
+        _registerIfNeeded(_assetId, _tokenOriginChainId);
+        if (assetMigrationNumber[_chainId][_assetId] == 0) {
+            assetMigrationNumber[_chainId][_assetId] = chainMigrationNumber(_chainId);
+        }
+        uint256 settlementLayer = BRIDGE_HUB.settlementLayer(_chainId);
+        uint256 credited = settlementLayer != 0 && settlementLayer != L1_CHAIN_ID ? settlementLayer : _chainId;
+        _decreaseChainBalance(L1_CHAIN_ID, _assetId, _amount);
+        chainBalance[credited][_assetId] += _amount;
+        emit ChainBalanceIncreased(credited, _assetId, _amount);
+    }
+
     /// @notice Registers an asset: its origin chain holds the whole supply. Vault only; a repeat is a no-op.
     function registerNewToken(bytes32 _assetId, uint256 _originChainId) external onlyNativeTokenVault {
         _registerIfNeeded(_assetId, _originChainId);
