@@ -748,12 +748,13 @@ def _gateway_chains(devnet: Devnet) -> list[ChainConfig]:
 def assert_supply_conserved(devnet: Devnet) -> None:
     """Fail unless the base token (ETH) was neither created nor lost across the Gateway-settled chains.
 
-    Each ETH-based chain (Gateway included) starts with the same ``BaseTokenHolder`` balance and
-    releases from it what arrives (deposits, interop call values) and takes back what leaves. L1's
-    ``L1AssetTracker.chainBalance[gateway][ETH]`` counts what was deposited. So what the holders
-    released, plus interop values still in flight, plus deposits L1 accepted that have not run on
-    their chain yet, must equal L1's balance. Withdrawals to L1 are not counted: check before them.
-    Usable in property tests after every step.
+    Each ETH-based chain (Gateway included) starts with its dev accounts' genesis ETH, which L1 holds
+    for it, and the same ``BaseTokenHolder`` balance; it releases from the holder what arrives
+    (deposits, interop call values) and takes back what leaves (interop values, withdrawals).
+    ``L1AssetTracker.chainBalance[gateway][ETH]`` on L1 counts what L1 holds for them. So the genesis
+    ETH, plus what the holders released, plus interop values still in flight, plus deposits L1
+    accepted that have not run on their chain yet, plus ``L2BaseToken`` withdrawals not finalized on
+    L1 yet, must equal L1's balance. Usable in property tests after every step.
     """
     from zkconnect.bridge import l1_asset_id, l1_chain_balance
 
@@ -769,14 +770,44 @@ def assert_supply_conserved(devnet: Devnet) -> None:
     queue = getattr(devnet, "priority", None)
     deposits = sum(r.mint_value for r in queue.pending if r.chain_id in ids) if queue is not None else 0
     on_l1 = l1_chain_balance(devnet, gateway.name, l1_asset_id(devnet, ETH_TOKEN_ADDRESS))
-    counted = sum(released.values()) + in_flight + deposits
+    genesis = sum(amount for chain_id, _, amount in _l1_bridge(devnet).genesis_balances if chain_id in ids)
+    withdrawing = _unfinalized_base_token_withdrawals(devnet, ids)
+    counted = genesis + sum(released.values()) + in_flight + deposits + withdrawing
     if counted != on_l1:
         detail = ", ".join(f"{n}: {v}" for n, v in released.items())
         raise AssertionError(
-            f"base token not conserved: released by the holders + in flight + pending deposits = {counted} wei, "
-            f"but L1 holds {on_l1} wei for Gateway's chains (off by {counted - on_l1}; released {detail}; "
-            f"interop in flight {in_flight}; deposits not yet executed {deposits})"
+            f"base token not conserved: genesis + released by the holders + in flight + pending deposits + "
+            f"unfinalized withdrawals = {counted} wei, but L1 holds {on_l1} wei for Gateway's chains (off by "
+            f"{counted - on_l1}; genesis {genesis}; released {detail}; interop in flight {in_flight}; deposits not "
+            f"yet executed {deposits}; withdrawals not finalized {withdrawing})"
         )
+
+
+def _unfinalized_base_token_withdrawals(devnet: Devnet, chain_ids: set[int]) -> int:
+    """What ``L2BaseToken.withdraw`` sent to L1 from ``chain_ids`` and L1 has not paid out yet."""
+    from zkconnect.system_contracts import L2_BASE_TOKEN
+
+    nullifier = _l1_bridge(devnet).nullifier
+    total = 0
+    for entry in devnet.ledger:
+        if entry.kind != "message" or entry.sender != L2_BASE_TOKEN or entry.source_chain_id not in chain_ids:
+            continue
+        amount = int.from_bytes(entry.payload[24:56], "big")
+        if entry.batch_number is not None:
+            messages = [
+                m for m in devnet.settlement.sealers[entry.source_chain_id].logs_of(entry.source_tx) if m.message
+            ]
+            leaf = messages[entry.log_index].leaf_index
+            if _uint_call(
+                devnet.l1,
+                nullifier,
+                "isWithdrawalFinalized(uint256,uint256,uint256)",
+                ["uint256"] * 3,
+                [entry.source_chain_id, entry.batch_number, leaf],
+            ):
+                continue
+        total += amount
+    return total
 
 
 def _mint_amount(asset: bytes, data: bytes) -> int:

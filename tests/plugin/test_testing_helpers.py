@@ -13,7 +13,14 @@ from zkconnect.assets import (
     register_token,
     token_balance,
 )
-from zkconnect.bridge import claim_failed_deposit, deposit_erc20, deposit_eth, finalize_withdrawal, withdraw
+from zkconnect.bridge import (
+    claim_failed_deposit,
+    deposit_erc20,
+    deposit_eth,
+    finalize_withdrawal,
+    withdraw,
+    withdraw_base_token,
+)
 from zkconnect.bridge import l1_asset_id as bridge_asset_id
 from zkconnect.errors import TransactionReverted, ZkConnectError
 from zkconnect.messages import interop_call_value
@@ -131,6 +138,17 @@ def test_supply_conservation_counts_deposits_and_bundles_in_flight_and_catches_a
     zk_b.chain.set_balance(BASE_TOKEN_HOLDER, zk_b.balance(BASE_TOKEN_HOLDER) - 5)
     with pytest.raises(AssertionError, match=r"base token not conserved.*off by 5\b"):
         assert_supply_conserved(zk_devnet)
+
+
+def test_supply_conservation_counts_base_token_withdrawals_until_l1_pays_them(zk_devnet, zk_relayer, zk_accounts):
+    """Genesis ETH is backed on L1, and a withdrawal counts as in flight from L2BaseToken.withdraw to finalization."""
+    zk_relayer.set_mode("manual")
+    sent = withdraw_base_token(zk_devnet, zk_accounts[0], 4 * 10**18, chain="zk-b")
+    assert_supply_conserved(zk_devnet)  # back in zk-b's holder, not yet paid on L1
+    zk_devnet.relay()
+    assert_supply_conserved(zk_devnet)  # settled on Gateway, still not paid
+    assert finalize_withdrawal(zk_devnet, sent).ok
+    assert_supply_conserved(zk_devnet)
 
 
 @pytest.fixture(scope="module")
