@@ -46,6 +46,7 @@ from zkconnect.bridge import (
 from zkconnect.errors import TransactionReverted
 from zkconnect.ledger import Stage
 from zkconnect.migration import ChainMigrationError, chain_migration_number
+from zkconnect.rpc.zkdev import describe
 from zkconnect.system_contracts import (
     BOOTLOADER,
     GW_ASSET_TRACKER,
@@ -147,6 +148,9 @@ def test_the_chain_migration_is_recorded_on_the_chain_on_gateway_and_on_l1(world
     assert execution is not None and execution.layer_chain_id == L1
     before = devnet.settlement.execution(A, last)
     assert before is not None and before.layer_chain_id == GW
+    # what zkdev_getConfig and the `zkdev up` table report follows the move
+    layers = {c["name"]: c["settlementLayer"] for c in describe(devnet)["chains"]}
+    assert layers == {"l1": None, "gateway": "l1", "zk-a": "l1", "zk-b": "gateway"}
 
 
 def test_l1_tells_which_layer_settled_each_batch(world: World) -> None:

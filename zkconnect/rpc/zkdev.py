@@ -70,12 +70,15 @@ def describe(devnet: Devnet) -> dict[str, Any]:
     chains = []
     for c in config.all_chains:
         port = ports.get(c.name, c.port)
+        layer = c.settlement
+        if layer is not None:  # where it settles now: a chain may have moved back to L1 (migrate_chain_to_l1)
+            layer = config.chain(devnet.settlement.layer_of(c.chain_id)).name
         chains.append(
             {
                 "name": c.name,
                 "chainId": c.chain_id,
                 "role": c.role,
-                "settlementLayer": c.settlement,
+                "settlementLayer": layer,
                 "baseToken": c.base_token,
                 "port": port,
                 "rpcUrl": f"http://{host}:{port}" if port else None,
