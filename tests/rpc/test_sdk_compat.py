@@ -39,6 +39,8 @@ ROOT_STORAGE = "0x0000000000000000000000000000000000010008"
 INTEROP_CENTER = "0x000000000000000000000000000000000001000d"
 INTEROP_HANDLER = "0x000000000000000000000000000000000001000e"
 MESSENGER = "0x0000000000000000000000000000000000008008"
+L2_ASSET_TRACKER = "0x000000000000000000000000000000000001000f"
+GW_ASSET_TRACKER = "0x0000000000000000000000000000000000010010"
 ZERO = "0x" + "00" * 20
 
 
@@ -98,6 +100,23 @@ def send(url: str, *args: str, value: str = "0") -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------- cast alone
+
+
+def token_bundle_args(asset: str, amount: int, receiver: str, destination: int) -> list[str]:
+    """cast arguments of InteropCenter.sendBundle with one starter to the L2AssetRouter (ERC-7930 address without a
+    chain), payload 0x01 ‖ abi.encode(assetId, abi.encode(amount, receiver, 0)), attribute indirectCall(0)."""
+    burn = cast("abi-encode", "f(uint256,address,address)", str(amount), receiver, ZERO)
+    payload = cast("concat-hex", "0x01", cast("abi-encode", "f(bytes32,bytes)", asset, burn))
+    attribute = cast("calldata", "indirectCall(uint256)", "0")
+    router_7930 = "0x00010000" + "00" + "14" + L2_ASSET_ROUTER[2:]
+    chain_7930 = f"{(destination.bit_length() + 7) // 8:02x}" + f"{destination:x}".rjust(4, "0")
+    return [
+        INTEROP_CENTER,
+        "sendBundle(bytes,(bytes,bytes,bytes[])[],bytes[])",
+        "0x00010000" + chain_7930 + "00",
+        f"[({router_7930},{payload},[{attribute}])]",
+        "[]",
+    ]
 
 
 def test_cast_alone_moves_an_erc20_from_l1_through_zk_a_to_zk_b(zkdev):
@@ -167,18 +186,7 @@ def test_cast_alone_moves_an_erc20_from_l1_through_zk_a_to_zk_b(zkdev):
     amount = 2 * 10**18
 
     def bundle_args(value: int) -> list[str]:
-        burn = cast("abi-encode", "f(uint256,address,address)", str(value), BOB, ZERO)
-        payload = cast("concat-hex", "0x01", cast("abi-encode", "f(bytes32,bytes)", asset, burn))
-        attribute = cast("calldata", "indirectCall(uint256)", "0")
-        router_7930 = "0x00010000" + "00" + "14" + L2_ASSET_ROUTER[2:]
-        destination_7930 = "0x00010000" + f"{(dst_id.bit_length() + 7) // 8:02x}" + f"{dst_id:x}".rjust(4, "0") + "00"
-        return [
-            INTEROP_CENTER,
-            "sendBundle(bytes,(bytes,bytes,bytes[])[],bytes[])",
-            destination_7930,
-            f"[({router_7930},{payload},[{attribute}])]",
-            "[]",
-        ]
+        return token_bundle_args(asset, value, BOB, dst_id)
 
     # More than Alice holds: the vault's burn reverts and nothing is sent.
     refused = cast_fails("send", "--private-key", KEY, "--rpc-url", src, "--value", str(fee), *bundle_args(deposit + 1))
@@ -200,6 +208,68 @@ def test_cast_alone_moves_an_erc20_from_l1_through_zk_a_to_zk_b(zkdev):
     assert cast("call", bridged, "name()(string)", "--rpc-url", dst) == '"Cast Token"'
     assert number(cast("call", l2_token, "balanceOf(address)(uint256)", ALICE, "--rpc-url", src)) == deposit - amount
     assert number(cast("call", l2_token, "totalSupply()(uint256)", "--rpc-url", src)) == deposit - amount
+
+
+def test_cast_alone_migrates_a_chain_native_token_to_gateway_then_sends_it(zkdev):
+    """The v31 token balance migration as a user runs it against a ZKsync node, with cast over JSON-RPC only:
+    initiateL1ToGatewayMigrationOnL2 on the chain, its proof from zks_getL2ToL1LogProof, then
+    L1AssetTracker.receiveL1ToGatewayMigrationOnL1 on L1, whose service transactions confirm it on Gateway and on
+    the chain; the token refuses to leave before and leaves after."""
+    l1, src, dst = zkdev["urls"]["l1"], zkdev["urls"]["zk-a"], zkdev["urls"]["zk-b"]
+    src_id, dst_id = zkdev["ids"]["zk-a"], zkdev["ids"]["zk-b"]
+    tracker_l1 = zkdev["systemContracts"]["l1"]["assetTracker"]
+    fee = number(cast("call", INTEROP_CENTER, "interopProtocolFee()(uint256)", "--rpc-url", src))
+
+    bytecode = json.loads((ROOT / "zkconnect" / "artifacts" / "TestERC20.json").read_text())["bytecode"]
+    token = send(src, "--create", bytecode, "constructor(string,string,uint8)", "Native A", "NTA", "18")[
+        "contractAddress"
+    ]
+    send(src, token, "mint(address,uint256)", ALICE, str(10**21))
+    send(src, L2_NTV, "registerToken(address)", token)
+    asset = cast("call", L2_NTV, "assetId(address)(bytes32)", token, "--rpc-url", src)
+    expected = "0x" + keccak(encode(["uint256", "address", "address"], [src_id, L2_NTV, token])).hex()
+    assert asset == expected
+    send(src, token, "approve(address,uint256)", L2_NTV, str(10**20))
+    migrated = ["call", L2_ASSET_TRACKER, "tokenMigrated(uint256,bytes32)(bool)", str(src_id), asset, "--rpc-url"]
+    assert cast(*migrated, src) == "false"
+    refused = cast_fails(
+        "send", "--private-key", KEY, "--rpc-url", src, "--value", str(fee), *token_bundle_args(asset, 10, BOB, dst_id)
+    )
+    assert keccak(b"TokenBalanceNotMigratedToGateway(bytes32,uint256,uint256)")[:4].hex() in refused
+
+    initiated = send(src, L2_ASSET_TRACKER, "initiateL1ToGatewayMigrationOnL2(bytes32)", asset)
+    sent_topic = "0x" + keccak(b"L1MessageSent(address,bytes32,bytes)").hex()
+    [log] = [x for x in initiated["logs"] if x["topics"][0] == sent_topic]
+    (message,) = decode(["bytes"], bytes.fromhex(log["data"][2:]))
+    proof = None
+    for _ in range(100):  # auto relay settles the batch on Gateway and Gateway's on L1
+        proof = json.loads(cast("rpc", "zks_getL2ToL1LogProof", initiated["transactionHash"], "0", "--rpc-url", src))
+        if proof is not None:
+            break
+        time.sleep(0.1)
+    assert proof is not None, "the migration message never became provable on L1"
+    params = (
+        f"({src_id},{proof['batchNumber']},{proof['id']},{L2_ASSET_TRACKER},"
+        f"{int(initiated['transactionIndex'], 16)},0x{message.hex()},[{','.join(proof['proof'])}])"
+    )
+    receive = "receiveL1ToGatewayMigrationOnL1((uint256,uint256,uint256,address,uint16,bytes,bytes32[]))"
+    received = send(l1, tracker_l1, receive, params)
+    processed = "0x" + keccak(b"L1ToGatewayMigrationProcessed(uint256,bytes32,uint256,uint256,uint256)").hex()
+    assert any(x["topics"][0] == processed for x in received["logs"])
+    # the same proof again: the migration number moved on, L1 refuses the replay
+    assert "revert" in cast_fails("send", "--private-key", KEY, "--rpc-url", l1, tracker_l1, receive, params).lower()
+
+    for _ in range(100):  # the two service transactions run through the priority queue (auto relay)
+        if cast(*migrated, src) == "true":
+            break
+        time.sleep(0.1)
+    assert cast(*migrated, src) == "true"
+    send(src, *token_bundle_args(asset, 7 * 10**18, BOB, dst_id), value=str(fee))
+    bridged = cast("call", L2_NTV, "tokenAddress(bytes32)(address)", asset, "--rpc-url", dst)
+    assert number(cast("call", bridged, "balanceOf(address)(uint256)", BOB, "--rpc-url", dst)) == 7 * 10**18
+    gw = zkdev["urls"]["gateway"]
+    balance = "chainBalance(uint256,bytes32)(uint256)"
+    assert number(cast("call", GW_ASSET_TRACKER, balance, str(dst_id), asset, "--rpc-url", gw)) == 7 * 10**18
 
 
 # ---------------------------------------------------------------------------------------- zksync-ethers
