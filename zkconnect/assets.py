@@ -33,6 +33,7 @@ from zkconnect.abi_errors import describe_revert
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
 from zkconnect.asset_contracts import BRIDGED_TOKEN_BEACON
+from zkconnect.bridge import FINALIZE_L1_DEPOSIT_PARAMS, finalize_l1_params
 from zkconnect.chain import Chain, Receipt
 from zkconnect.errors import InteropError, ZkConnectError
 from zkconnect.messages import (
@@ -85,7 +86,6 @@ ChainRef = str | int
 Sender = DevAccount | bytes
 
 _MIGRATION_DATA = "(bytes1,address,uint256,bytes32,uint256,uint256,uint256,uint256,uint256,uint256)"
-_FINALIZE_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
 _MIGRATION_PROCESSED = keccak(b"L1ToGatewayMigrationProcessed(uint256,bytes32,uint256,uint256,uint256)")
 _BACK_MIGRATION_DATA = "(bytes1,address,uint256,bytes32,uint256,uint256,uint256,uint256)"
 _BACK_MIGRATION_PROCESSED = keccak(b"GatewayToL1MigrationProcessed(uint256,bytes32,uint256,uint256,uint256)")
@@ -366,7 +366,7 @@ def confirm_migration(devnet: Devnet, migration: Migration, sender: Sender | Non
         devnet,
         chain_id,
         tx,
-        f"receiveL1ToGatewayMigrationOnL1({_FINALIZE_PARAMS})",
+        f"receiveL1ToGatewayMigrationOnL1({FINALIZE_L1_DEPOSIT_PARAMS})",
         "L1AssetTracker.receiveL1ToGatewayMigrationOnL1",
         sender,
     )
@@ -460,7 +460,7 @@ def confirm_migration_to_l1(devnet: Devnet, migration: Migration, sender: Sender
         devnet,
         gateway_id,
         migration.initiate_tx,
-        f"receiveGatewayToL1MigrationOnL1({_FINALIZE_PARAMS})",
+        f"receiveGatewayToL1MigrationOnL1({FINALIZE_L1_DEPOSIT_PARAMS})",
         "L1AssetTracker.receiveGatewayToL1MigrationOnL1",
         sender,
     )
@@ -484,22 +484,14 @@ def confirm_migration_to_l1(devnet: Devnet, migration: Migration, sender: Sender
 
 
 def _prove_on_l1(devnet: Devnet, chain_id: int, tx: bytes, signature: str, what: str, sender: Sender | None) -> Receipt:
-    proof = devnet.proof(chain_id, tx, 0, mode="l1")
-    assert proof.message is not None
-    params = (
-        chain_id,
-        proof.batch_number,
-        proof.id,
-        bytes.fromhex(proof.message.sender[2:]),
-        proof.message.tx_number_in_batch,
-        proof.message.data,
-        list(proof.proof),
-    )
+    params = finalize_l1_params(devnet, chain_id, tx)
     l1_bridge = devnet.contracts.l1_bridge
     if l1_bridge is None:
         raise InteropError("this devnet was built without the L1 shared bridge: balances cannot migrate")
     who: Sender = sender if sender is not None else devnet.contracts.relayer
-    return _send(devnet.l1, who, l1_bridge.asset_tracker, _sel(signature) + encode([_FINALIZE_PARAMS], [params]), what)
+    return _send(
+        devnet.l1, who, l1_bridge.asset_tracker, _sel(signature) + encode([FINALIZE_L1_DEPOSIT_PARAMS], [params]), what
+    )
 
 
 def _run_confirmations(devnet: Devnet, receipt: Receipt) -> None:

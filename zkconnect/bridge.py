@@ -39,11 +39,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_L2_GAS_LIMIT",
+    "FINALIZE_L1_DEPOSIT_PARAMS",
     "Deposit",
     "Withdrawal",
     "claim_failed_deposit",
     "deposit_erc20",
     "deposit_eth",
+    "finalize_l1_params",
     "finalize_withdrawal",
     "l1_asset_id",
     "l1_chain_balance",
@@ -59,7 +61,9 @@ DEFAULT_L2_GAS_LIMIT = 1_000_000
 _GAS_PER_PUBDATA = 800
 _DIRECT = "(uint256,uint256,address,uint256,bytes,uint256,uint256,bytes[],address)"
 _TWO_BRIDGES = "(uint256,uint256,uint256,uint256,uint256,address,address,uint256,bytes)"
-_FINALIZE_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
+FINALIZE_L1_DEPOSIT_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
+"""ABI type of ``FinalizeL1DepositParams`` (chainId, l2BatchNumber, l2MessageIndex, l2Sender, l2TxNumberInBatch,
+message, merkleProof): what L1 takes to prove an L2->L1 message (withdrawals, balance migrations)."""
 
 
 def _sel(signature: str) -> bytes:
@@ -310,15 +314,15 @@ def _approve_native(l2: Chain, owner: DevAccount, asset_id: bytes, amount: int) 
         _send(l2, owner, address, call, 0, "approve")
 
 
-def finalize_withdrawal(devnet: Devnet, withdrawal: Withdrawal, sender: DevAccount | None = None) -> Receipt:
-    """Finalize a withdrawal on L1 (``L1Nullifier.finalizeDeposit``) with its L1 proof (the Gateway-batch variant
-    for a chain settling on Gateway). Raises :class:`~zkconnect.errors.ProofUnavailable` until the batch is final
-    on L1, :class:`~zkconnect.errors.TransactionReverted` if L1 refuses (e.g. ``WithdrawalAlreadyFinalized``)."""
-    proof = devnet.proof(withdrawal.chain_id, withdrawal.tx_hash, withdrawal.message_index, mode="l1")
+def finalize_l1_params(devnet: Devnet, chain_id: int, tx_hash: bytes, index: int = 0) -> tuple[Any, ...]:
+    """``FinalizeL1DepositParams`` proving the ``index``-th L1Messenger message of ``tx_hash`` on ``chain_id`` to L1
+    (the Gateway-batch proof variant for a batch Gateway executed). Raises
+    :class:`~zkconnect.errors.ProofUnavailable` until the batch is final on L1."""
+    proof = devnet.proof(chain_id, tx_hash, index, mode="l1")
     if proof.message is None:
-        raise InteropError("the withdrawal's L2->L1 log is not an L1Messenger message")
-    params = (
-        withdrawal.chain_id,
+        raise InteropError(f"the L2->L1 log {index} of 0x{tx_hash.hex()} is not an L1Messenger message")
+    return (
+        chain_id,
         proof.batch_number,
         proof.id,
         bytes.fromhex(proof.message.sender[2:]),
@@ -326,7 +330,14 @@ def finalize_withdrawal(devnet: Devnet, withdrawal: Withdrawal, sender: DevAccou
         proof.message.data,
         list(proof.proof),
     )
-    call = _sel(f"finalizeDeposit({_FINALIZE_PARAMS})") + encode([_FINALIZE_PARAMS], [params])
+
+
+def finalize_withdrawal(devnet: Devnet, withdrawal: Withdrawal, sender: DevAccount | None = None) -> Receipt:
+    """Finalize a withdrawal on L1 (``L1Nullifier.finalizeDeposit``) with its L1 proof (the Gateway-batch variant
+    for a chain settling on Gateway). Raises :class:`~zkconnect.errors.ProofUnavailable` until the batch is final
+    on L1, :class:`~zkconnect.errors.TransactionReverted` if L1 refuses (e.g. ``WithdrawalAlreadyFinalized``)."""
+    params = finalize_l1_params(devnet, withdrawal.chain_id, withdrawal.tx_hash, withdrawal.message_index)
+    call = _sel(f"finalizeDeposit({FINALIZE_L1_DEPOSIT_PARAMS})") + encode([FINALIZE_L1_DEPOSIT_PARAMS], [params])
     who = sender or devnet.accounts[0]
     return _send(devnet.l1, who, _bridge(devnet).nullifier, call, 0, "L1Nullifier.finalizeDeposit")
 

@@ -238,8 +238,8 @@ def _build(key: _Key) -> Genesis:
             base_token_asset_id=_base_asset(fake, c),
             base_token_l1_address=base_token_address(fake, c),
         )
+    supply = sum(a.balance for a in alloc.values())  # each L2's genesis base token
     if gateway is not None:
-        supply = sum(a.balance for a in alloc.values())
         install_gateway_asset_balances(
             chains[gateway.name],
             [(c.chain_id, _base_asset(fake, c), supply) for c in zk if c.settlement == gateway.name],
@@ -272,9 +272,7 @@ def _build(key: _Key) -> Genesis:
         l1_contracts,
         base_token_symbols=[c.base_token for c in configs],
         funded=[a.address for a in dev_accounts(key.mnemonic, key.accounts)],
-        genesis_balances=[
-            (c.chain_id, c.base_token, sum(a.balance for a in alloc.values())) for c in configs if c.role != "l1"
-        ],
+        genesis_balances=[(c.chain_id, c.base_token, supply) for c in configs if c.role != "l1"],
     )
     connect_l2_asset_routers([chains[c.name] for c in configs if c.role != "l1"], l1_bridge.asset_router)
 

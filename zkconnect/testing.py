@@ -787,27 +787,30 @@ def _unfinalized_base_token_withdrawals(devnet: Devnet, chain_ids: set[int]) -> 
     """What ``L2BaseToken.withdraw`` sent to L1 from ``chain_ids`` and L1 has not paid out yet."""
     from zkconnect.system_contracts import L2_BASE_TOKEN
 
-    nullifier = _l1_bridge(devnet).nullifier
     total = 0
     for entry in devnet.ledger:
         if entry.kind != "message" or entry.sender != L2_BASE_TOKEN or entry.source_chain_id not in chain_ids:
             continue
-        amount = int.from_bytes(entry.payload[24:56], "big")
-        if entry.batch_number is not None:
-            messages = [
-                m for m in devnet.settlement.sealers[entry.source_chain_id].logs_of(entry.source_tx) if m.message
-            ]
-            leaf = messages[entry.log_index].leaf_index
-            if _uint_call(
-                devnet.l1,
-                nullifier,
-                "isWithdrawalFinalized(uint256,uint256,uint256)",
-                ["uint256"] * 3,
-                [entry.source_chain_id, entry.batch_number, leaf],
-            ):
-                continue
-        total += amount
+        if not _finalized_on_l1(devnet, entry):
+            total += int.from_bytes(entry.payload[24:56], "big")
     return total
+
+
+def _finalized_on_l1(devnet: Devnet, entry: Entry) -> bool:
+    """Whether L1's nullifier has finalized the withdrawal message ``entry`` (never before its batch is sealed)."""
+    if entry.batch_number is None:
+        return False
+    messages = [m for m in devnet.settlement.sealers[entry.source_chain_id].logs_of(entry.source_tx) if m.message]
+    leaf = messages[entry.log_index].leaf_index
+    return bool(
+        _uint_call(
+            devnet.l1,
+            _l1_bridge(devnet).nullifier,
+            "isWithdrawalFinalized(uint256,uint256,uint256)",
+            ["uint256"] * 3,
+            [entry.source_chain_id, entry.batch_number, leaf],
+        )
+    )
 
 
 def _mint_amount(asset: bytes, data: bytes) -> int:
@@ -881,7 +884,6 @@ def _l1_bridge(devnet: Devnet) -> Any:
 def _pending_withdrawals(devnet: Devnet, asset: bytes) -> list[_Withdrawal]:
     from zkconnect.system_contracts import L2_ASSET_ROUTER
 
-    nullifier = _l1_bridge(devnet).nullifier
     out = []
     for entry in devnet.ledger:
         if entry.kind != "message" or entry.sender != L2_ASSET_ROUTER or entry.payload[:4] != FINALIZE_DEPOSIT_SELECTOR:
@@ -889,16 +891,7 @@ def _pending_withdrawals(devnet: Devnet, asset: bytes) -> list[_Withdrawal]:
         if entry.payload[36:68] != asset or entry.batch_number is None:
             continue
         amount = BridgeMintData.decode(entry.payload[68:]).amount
-        messages = [s for s in devnet.settlement.sealers[entry.source_chain_id].logs_of(entry.source_tx) if s.message]
-        leaf = messages[entry.log_index].leaf_index
-        finalized = _uint_call(
-            devnet.l1,
-            nullifier,
-            "isWithdrawalFinalized(uint256,uint256,uint256)",
-            ["uint256"] * 3,
-            [entry.source_chain_id, entry.batch_number, leaf],
-        )
-        if not finalized:
+        if not _finalized_on_l1(devnet, entry):
             out.append(_Withdrawal(entry.source_chain_id, amount, entry.gateway_block is not None))
     return out
 
