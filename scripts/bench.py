@@ -43,20 +43,20 @@ from zkconnect import Devnet, assets  # noqa: E402
 from zkconnect.accounts import DevAccount, dev_accounts  # noqa: E402
 from zkconnect.artifacts import load  # noqa: E402
 from zkconnect.config import default_config  # noqa: E402
-from zkconnect.messages import (  # noqa: E402
+from zkconnect.protocol.addresses import (  # noqa: E402
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+    L2_ASSET_ROUTER,
+    L2_INTEROP_ROOT_STORAGE,
+    L2_NATIVE_TOKEN_VAULT,
+)
+from zkconnect.protocol.messages import (  # noqa: E402
     InteropCallStarter,
     NtvBurnData,
     format_evm_v1,
     indirect_call,
     second_bridge_data,
     send_bundle_calldata,
-)
-from zkconnect.system_contracts import (  # noqa: E402
-    INTEROP_CENTER,
-    INTEROP_HANDLER,
-    L2_ASSET_ROUTER,
-    L2_INTEROP_ROOT_STORAGE,
-    L2_NATIVE_TOKEN_VAULT,
 )
 
 IMPORT_SECONDS = time.perf_counter() - _t0

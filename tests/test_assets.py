@@ -30,21 +30,16 @@ from zkconnect.assets import (
     transfer,
 )
 from zkconnect.config import ChainConfig, default_config
-from zkconnect.ledger import Stage
-from zkconnect.messages import (
+from zkconnect.interop.ledger import Stage
+from zkconnect.interop.settlement import SettlementError
+from zkconnect.protocol.addresses import INTEROP_CENTER, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT, eth_asset_id
+from zkconnect.protocol.messages import (
     InteropCallStarter,
     format_evm_v1,
     indirect_call,
     interop_call_value,
     second_bridge_data,
     send_bundle_calldata,
-)
-from zkconnect.settlement import SettlementError
-from zkconnect.system_contracts import (
-    INTEROP_CENTER,
-    L2_ASSET_ROUTER,
-    L2_NATIVE_TOKEN_VAULT,
-    eth_asset_id,
 )
 
 A, B, L1 = 6565, 6566, 31337

@@ -45,7 +45,7 @@ from zkconnect.bridge import (
     withdraw,
 )
 from zkconnect.errors import TransactionReverted
-from zkconnect.system_contracts import GW_ASSET_TRACKER, L2_ASSET_TRACKER, L2_NATIVE_TOKEN_VAULT
+from zkconnect.protocol.addresses import GW_ASSET_TRACKER, L2_ASSET_TRACKER, L2_NATIVE_TOKEN_VAULT
 from zkconnect.testing import assert_token_supply_conserved, assert_trackers_consistent
 
 MAX = MAX_TOKEN_BALANCE

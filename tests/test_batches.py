@@ -8,10 +8,11 @@ from eth_utils.crypto import keccak
 
 from zkconnect import Devnet
 from zkconnect.artifacts import load
-from zkconnect.batches import Sealer
 from zkconnect.errors import InteropError
-from zkconnect.merkle import LogTree, batch_root, empty_multichain_batch_root, message_log
-from zkconnect.system_contracts import L1_MESSENGER, SYSTEM_CONTEXT, install_tx_number_hook
+from zkconnect.genesis.system_contracts import install_tx_number_hook
+from zkconnect.interop.sealer import Sealer
+from zkconnect.protocol.addresses import L1_MESSENGER, SYSTEM_CONTEXT
+from zkconnect.protocol.merkle import LogTree, batch_root, empty_multichain_batch_root, message_log
 
 SEND_TO_L1 = keccak(b"sendToL1(bytes)")[:4]
 

@@ -110,7 +110,7 @@ def _rpc(url: str, method: str, *params: object) -> Any:
 
 def test_up_streams_crosschain_events_and_status_msgs_trace_read_them(tmp_path):
     from zkconnect.artifacts import load
-    from zkconnect.messages import InteropCallStarter, format_evm_v1, send_bundle_calldata
+    from zkconnect.protocol.messages import InteropCallStarter, format_evm_v1, send_bundle_calldata
 
     out_file = tmp_path / "devnet.json"
     proc = _start(tmp_path, "--port-base", "0", "--config-out", str(out_file), "--log-dir", "logs")
@@ -189,7 +189,7 @@ def test_up_streams_crosschain_events_and_status_msgs_trace_read_them(tmp_path):
 def test_up_with_realistic_timing_mines_on_an_interval_and_delivers_after_gateway_finality(tmp_path):
     """Transactions wait in the pool until the next tick; a bundle lands a few intervals later, not at once."""
     from zkconnect.artifacts import load
-    from zkconnect.messages import InteropCallStarter, format_evm_v1, send_bundle_calldata
+    from zkconnect.protocol.messages import InteropCallStarter, format_evm_v1, send_bundle_calldata
 
     out_file = tmp_path / "devnet.json"
     proc = _start(tmp_path, "--port-base", "0", "--timing", "realistic", "--config-out", str(out_file), "--log-dir", "")

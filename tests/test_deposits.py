@@ -22,9 +22,9 @@ from zkconnect.bridge import (
 )
 from zkconnect.config import ChainConfig, default_config
 from zkconnect.errors import TransactionReverted
-from zkconnect.l1_bridge import base_token_l1_address
-from zkconnect.priority import L2_CANONICAL_TRANSACTION, NEW_PRIORITY_REQUEST_TOPIC, canonical_tx_hash
-from zkconnect.system_contracts import BASE_TOKEN_HOLDER, ETH_TOKEN_ADDRESS
+from zkconnect.genesis.l1_bridge import base_token_l1_address
+from zkconnect.interop.priority import L2_CANONICAL_TRANSACTION, NEW_PRIORITY_REQUEST_TOPIC, canonical_tx_hash
+from zkconnect.protocol.addresses import BASE_TOKEN_HOLDER, ETH_TOKEN_ADDRESS
 
 MAX = 2**256 - 1
 RECEIVER = b"\x42" * 20

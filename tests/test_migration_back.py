@@ -44,16 +44,16 @@ from zkconnect.bridge import (
     withdraw,
 )
 from zkconnect.errors import TransactionReverted
-from zkconnect.ledger import Stage
-from zkconnect.migration import ChainMigrationError, chain_migration_number
-from zkconnect.rpc.zkdev import describe
-from zkconnect.system_contracts import (
+from zkconnect.interop.ledger import Stage
+from zkconnect.interop.migration import ChainMigrationError, chain_migration_number
+from zkconnect.protocol.addresses import (
     BOOTLOADER,
     GW_ASSET_TRACKER,
     L2_ASSET_TRACKER,
     L2_CHAIN_ASSET_HANDLER,
     SYSTEM_CONTEXT,
 )
+from zkconnect.rpc.zkdev import describe
 
 MAX = MAX_TOKEN_BALANCE
 L1, GW, A, B = 31337, 506, 6565, 6566
@@ -66,7 +66,7 @@ def sel(signature: str) -> bytes:
 
 
 def error_name(data: bytes) -> str:
-    from zkconnect.abi_errors import describe_revert
+    from zkconnect.protocol.reverts import describe_revert
 
     return describe_revert(data)
 
@@ -433,7 +433,7 @@ def test_a_chain_that_left_cannot_settle_on_gateway_again(world: World) -> None:
 def test_chain_migrations_happen_in_v31_order_only(world: World) -> None:
     devnet = world.devnet
     bridgehub = devnet.contracts.l1.bridgehub
-    from zkconnect.system_contracts import DEVNET_DEPLOYER, SERVICE_TRANSACTION_SENDER
+    from zkconnect.protocol.addresses import DEVNET_DEPLOYER, SERVICE_TRANSACTION_SENDER
 
     def migrate_on_l1(chain_id: int) -> str:
         data = sel("migrateChainToL1(uint256,uint256)") + encode(["uint256", "uint256"], [chain_id, 0])

@@ -50,7 +50,6 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from zkconnect import Devnet
-from zkconnect.abi_errors import describe_revert, error_name
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
 from zkconnect.assets import (
@@ -76,12 +75,20 @@ from zkconnect.bridge import (
     withdraw,
     withdraw_base_token,
 )
-from zkconnect.chain import Receipt
 from zkconnect.config import ChainConfig, default_config
+from zkconnect.engine.chain import Receipt
 from zkconnect.errors import TransactionReverted
-from zkconnect.l1_bridge import base_token_l1_address
-from zkconnect.ledger import Entry, Stage
-from zkconnect.messages import (
+from zkconnect.genesis.l1_bridge import base_token_l1_address
+from zkconnect.interop.ledger import Entry, Stage
+from zkconnect.protocol.addresses import (
+    BASE_TOKEN_HOLDER,
+    ETH_TOKEN_ADDRESS,
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+    L2_ASSET_ROUTER,
+    L2_NATIVE_TOKEN_VAULT,
+)
+from zkconnect.protocol.messages import (
     InteropCallStarter,
     MessageInclusionProof,
     NtvBurnData,
@@ -95,14 +102,7 @@ from zkconnect.messages import (
     use_fixed_fee,
     verify_bundle_calldata,
 )
-from zkconnect.system_contracts import (
-    BASE_TOKEN_HOLDER,
-    ETH_TOKEN_ADDRESS,
-    INTEROP_CENTER,
-    INTEROP_HANDLER,
-    L2_ASSET_ROUTER,
-    L2_NATIVE_TOKEN_VAULT,
-)
+from zkconnect.protocol.reverts import describe_revert, error_name
 
 MAX = MAX_TOKEN_BALANCE
 A, B, DIRECT, CUSTOM = "zk-a", "zk-b", "zk-l1", "zk-custom"

@@ -17,14 +17,14 @@ from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 
 from zkconnect import Devnet
-from zkconnect.abi_errors import error_name
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
-from zkconnect.chain import Chain, Receipt
 from zkconnect.config import ChainConfig, default_config
+from zkconnect.engine.chain import Chain, Receipt
 from zkconnect.errors import ProofUnavailable
-from zkconnect.ledger import Entry, Stage
-from zkconnect.messages import (
+from zkconnect.interop.ledger import Entry, Stage
+from zkconnect.protocol.addresses import INTEROP_CENTER, INTEROP_HANDLER, L2_MESSAGE_VERIFICATION
+from zkconnect.protocol.messages import (
     INTEROP_BUNDLE_ABI_TYPE,
     InteropBundle,
     execute_bundle_calldata,
@@ -32,7 +32,7 @@ from zkconnect.messages import (
     unbundler_address,
     verify_bundle_calldata,
 )
-from zkconnect.system_contracts import INTEROP_CENTER, INTEROP_HANDLER, L2_MESSAGE_VERIFICATION
+from zkconnect.protocol.reverts import error_name
 
 A, B = 6565, 6566
 UNRECEIVED, VERIFIED, FULLY_EXECUTED, UNBUNDLED = 0, 1, 2, 3

@@ -45,7 +45,6 @@ from hypothesis.stateful import (
 )
 
 from zkconnect import Devnet
-from zkconnect.abi_errors import error_name
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
 from zkconnect.assets import (
@@ -73,7 +72,8 @@ from zkconnect.bridge import (
 )
 from zkconnect.config import ChainConfig, DevnetConfig, default_config
 from zkconnect.errors import TransactionReverted
-from zkconnect.messages import (
+from zkconnect.protocol.addresses import INTEROP_CENTER, INTEROP_HANDLER, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT
+from zkconnect.protocol.messages import (
     CallStatus,
     InteropCallStarter,
     NtvBurnData,
@@ -86,7 +86,7 @@ from zkconnect.messages import (
     unbundler_address,
     verify_bundle_calldata,
 )
-from zkconnect.system_contracts import INTEROP_CENTER, INTEROP_HANDLER, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT
+from zkconnect.protocol.reverts import error_name
 from zkconnect.testing import assert_supply_conserved, assert_token_supply_conserved, assert_trackers_consistent
 
 CHAINS = ("zk-a", "zk-b", "zk-c")

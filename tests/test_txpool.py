@@ -9,7 +9,7 @@ import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
 
-import zkconnect.chain as chain_module
+import zkconnect.engine.chain as chain_module
 from zkconnect import Devnet, InvalidTransaction
 from zkconnect.rpc.provider import dispatcher_for
 

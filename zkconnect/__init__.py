@@ -29,21 +29,21 @@ from zkconnect.errors import (
 
 if TYPE_CHECKING:
     from zkconnect.accounts import DevAccount, dev_accounts
-    from zkconnect.chain import Chain, GenesisAccount, Log, Receipt
-    from zkconnect.clock import Clock
     from zkconnect.config import ChainConfig, DevnetConfig, default_config, load_config
     from zkconnect.devnet import Devnet
+    from zkconnect.engine.chain import Chain, GenesisAccount, Log, Receipt
+    from zkconnect.engine.clock import Clock
 
 # Imported on first use: the pytest plugin loads this package in every pytest run, and the EVM
 # stack behind these names takes most of a second to import.
 _LAZY = {
     "DevAccount": "zkconnect.accounts",
     "dev_accounts": "zkconnect.accounts",
-    "Chain": "zkconnect.chain",
-    "GenesisAccount": "zkconnect.chain",
-    "Log": "zkconnect.chain",
-    "Receipt": "zkconnect.chain",
-    "Clock": "zkconnect.clock",
+    "Chain": "zkconnect.engine.chain",
+    "GenesisAccount": "zkconnect.engine.chain",
+    "Log": "zkconnect.engine.chain",
+    "Receipt": "zkconnect.engine.chain",
+    "Clock": "zkconnect.engine.clock",
     "ChainConfig": "zkconnect.config",
     "DevnetConfig": "zkconnect.config",
     "default_config": "zkconnect.config",

@@ -29,22 +29,13 @@ from typing import TYPE_CHECKING, Literal
 from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 
-from zkconnect.abi_errors import describe_revert
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
-from zkconnect.asset_contracts import BRIDGED_TOKEN_BEACON
 from zkconnect.bridge import FINALIZE_L1_DEPOSIT_PARAMS, finalize_l1_params
-from zkconnect.chain import Chain, Receipt
+from zkconnect.engine.chain import Chain, Receipt
 from zkconnect.errors import InteropError, ZkConnectError
-from zkconnect.messages import (
-    InteropCallStarter,
-    NtvBurnData,
-    format_evm_v1,
-    indirect_call,
-    second_bridge_data,
-    send_bundle_calldata,
-)
-from zkconnect.system_contracts import (
+from zkconnect.genesis.asset_contracts import BRIDGED_TOKEN_BEACON
+from zkconnect.protocol.addresses import (
     GW_ASSET_TRACKER,
     INTEROP_CENTER,
     L2_ASSET_ROUTER,
@@ -52,6 +43,15 @@ from zkconnect.system_contracts import (
     L2_NATIVE_TOKEN_VAULT,
     ntv_asset_id,
 )
+from zkconnect.protocol.messages import (
+    InteropCallStarter,
+    NtvBurnData,
+    format_evm_v1,
+    indirect_call,
+    second_bridge_data,
+    send_bundle_calldata,
+)
+from zkconnect.protocol.reverts import describe_revert
 
 if TYPE_CHECKING:
     from zkconnect.devnet import Devnet

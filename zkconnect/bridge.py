@@ -22,11 +22,11 @@ from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 
 from zkconnect.accounts import DevAccount
-from zkconnect.chain import Chain, Receipt
+from zkconnect.engine.chain import Chain, Receipt
 from zkconnect.errors import InteropError, TransactionReverted
-from zkconnect.l1_bridge import L1Bridge
-from zkconnect.priority import PriorityExecution, PriorityRequest
-from zkconnect.system_contracts import (
+from zkconnect.genesis.l1_bridge import L1Bridge
+from zkconnect.interop.priority import PriorityExecution, PriorityRequest
+from zkconnect.protocol.addresses import (
     ETH_TOKEN_ADDRESS,
     L2_ASSET_ROUTER,
     L2_BASE_TOKEN,
@@ -80,7 +80,7 @@ def _bridge(devnet: Devnet) -> L1Bridge:
 def _send(chain: Chain, who: DevAccount, to: bytes, data: bytes, value: int = 0, what: str = "") -> Receipt:
     receipt = chain.transact(who.private_key, to, data, value=value, gas=5_000_000)
     if not receipt.ok:
-        from zkconnect.abi_errors import describe_revert
+        from zkconnect.protocol.reverts import describe_revert
 
         reason = describe_revert(receipt.output)
         raise TransactionReverted(receipt.output, f"{what} reverted on {chain.name}: {reason}", tx_hash=receipt.tx_hash)

@@ -16,9 +16,9 @@ from typing import Any
 
 import click
 
-from zkconnect.abi_errors import describe_revert
 from zkconnect.config import DevnetConfig, load_config
 from zkconnect.errors import ZkConnectError
+from zkconnect.protocol.reverts import describe_revert
 
 __all__ = ["EventStream", "format_event", "main", "rpc_request"]
 
@@ -220,7 +220,7 @@ def format_event(entry: Any, names: dict[int, str]) -> str:
 
 
 def _serve_imported(directory: str, host: str, port: int, config_out: str | None) -> None:
-    from zkconnect.importer import import_chain
+    from zkconnect.engine.importer import import_chain
     from zkconnect.rpc.dispatcher import Dispatcher
 
     try:

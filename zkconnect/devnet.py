@@ -1,8 +1,8 @@
 """The devnet: every chain of a topology in one process, on one clock, snapshotted as one.
 
 Every chain starts from a genesis that already holds the interop contracts at their canonical
-addresses (:mod:`zkconnect.genesis`); the settlement pipeline (:mod:`zkconnect.settlement`), the
-relayer (:mod:`zkconnect.relayer`) and the message ledger (:mod:`zkconnect.ledger`) are wired
+addresses (:mod:`zkconnect.genesis.build`); the settlement pipeline (:mod:`zkconnect.interop.settlement`), the
+relayer (:mod:`zkconnect.interop.relayer`) and the message ledger (:mod:`zkconnect.interop.ledger`) are wired
 in and roll back with the chains.
 
 >>> from zkconnect import Devnet
@@ -18,11 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from zkconnect.abi_errors import describe_revert
 from zkconnect.accounts import DevAccount, dev_accounts
-from zkconnect.chain import Chain
-from zkconnect.clock import Clock, ClockState
 from zkconnect.config import ChainConfig, DevnetConfig, default_config
+from zkconnect.engine.chain import Chain
+from zkconnect.engine.clock import Clock, ClockState
 from zkconnect.errors import (
     ChainError,
     ConfigError,
@@ -31,9 +30,14 @@ from zkconnect.errors import (
     TransactionReverted,
     UnknownSnapshot,
 )
-from zkconnect.genesis import DevnetContracts, devnet_genesis
-from zkconnect.ledger import Entry, Ledger
-from zkconnect.messages import (
+from zkconnect.genesis.build import DevnetContracts, devnet_genesis
+from zkconnect.genesis.system_contracts import install_tx_number_hook
+from zkconnect.interop.ledger import Entry, Ledger
+from zkconnect.interop.priority import PriorityQueue
+from zkconnect.interop.relayer import Relayer, RelayReport
+from zkconnect.interop.settlement import LogProof, Settlement
+from zkconnect.protocol.addresses import INTEROP_CENTER, L1_MESSENGER, L2_MESSAGE_VERIFICATION
+from zkconnect.protocol.messages import (
     INTEROP_CALL_VALUE_SELECTOR,
     InteropCallStarter,
     format_evm_v1,
@@ -42,13 +46,10 @@ from zkconnect.messages import (
     send_bundle_calldata,
     send_to_l1_calldata,
 )
-from zkconnect.priority import PriorityQueue
-from zkconnect.relayer import Relayer, RelayReport
-from zkconnect.settlement import LogProof, Settlement
-from zkconnect.system_contracts import INTEROP_CENTER, L1_MESSENGER, L2_MESSAGE_VERIFICATION, install_tx_number_hook
+from zkconnect.protocol.reverts import describe_revert
 
 if TYPE_CHECKING:
-    from zkconnect.migration import ChainMigration
+    from zkconnect.interop.migration import ChainMigration
 
 __all__ = ["Devnet", "Stateful"]
 
@@ -257,9 +258,9 @@ class Devnet:
 
     def migrate_chain_to_l1(self, chain: str | int) -> ChainMigration:
         """Move ``chain`` from Gateway back to L1 (v31 migration number 2): Gateway, L1 and the chain record it, and
-        its later batches settle on L1. Refused (:class:`~zkconnect.migration.ChainMigrationError`) until the chain
-        is drained: relay first. See :mod:`zkconnect.migration`."""
-        from zkconnect.migration import migrate_chain_to_l1
+        its later batches settle on L1. Refused (:class:`~zkconnect.interop.migration.ChainMigrationError`) until the
+        chain is drained: relay first. See :mod:`zkconnect.interop.migration`."""
+        from zkconnect.interop.migration import migrate_chain_to_l1
 
         return migrate_chain_to_l1(self, chain)
 

@@ -30,6 +30,7 @@ With pytest-xdist each worker process builds its own in-process devnet: no ports
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 import warnings
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     # only when a test asks for a devnet.
     from zkconnect.accounts import DevAccount
     from zkconnect.devnet import Devnet
-    from zkconnect.relayer import Relayer
+    from zkconnect.interop.relayer import Relayer
     from zkconnect.testing import ChainHandle
 
 __all__ = ["NO_ISOLATION_MARKER", "TOPOLOGY_MARKER"]
@@ -58,9 +59,7 @@ __all__ = ["NO_ISOLATION_MARKER", "TOPOLOGY_MARKER"]
 def _hide_frames(excinfo: object) -> bool:
     if "zkconnect.testing" not in sys.modules:
         return True
-    from zkconnect import testing
-
-    return not testing.SHOW_INTERNAL_FRAMES
+    return not importlib.import_module("zkconnect.testing").SHOW_INTERNAL_FRAMES
 
 
 # pytest calls this for each frame of the module (fixtures and hooks) to hide it from tracebacks.
@@ -197,17 +196,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_STATE] = _Session(config)
     config.stash[_STATE].overrides()  # a bad ini value stops the run here, before any test
     if config.stash[_STATE].show_internal:
-        from zkconnect import testing
-
-        testing.SHOW_INTERNAL_FRAMES = True
+        # sys.modules, not the package attribute: pytester's in-process runs re-import zkconnect.testing
+        importlib.import_module("zkconnect.testing").SHOW_INTERNAL_FRAMES = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Back to hiding zkconnect's frames (pytester runs several sessions in one process)."""
     if "zkconnect.testing" in sys.modules:
-        from zkconnect import testing
-
-        testing.SHOW_INTERNAL_FRAMES = False
+        sys.modules["zkconnect.testing"].SHOW_INTERNAL_FRAMES = False
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -18,13 +18,19 @@ from typing import Any
 import pytest
 from eth_abi.abi import decode, encode
 
-from zkconnect.abi_errors import describe_revert, error_name
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
-from zkconnect.chain import Chain, Receipt
 from zkconnect.devnet import Devnet
+from zkconnect.engine.chain import Chain, Receipt
 from zkconnect.errors import TransactionReverted
-from zkconnect.merkle import (
+from zkconnect.protocol.addresses import (
+    BOOTLOADER,
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+    L1_MESSENGER,
+    L2_INTEROP_ROOT_STORAGE,
+)
+from zkconnect.protocol.merkle import (
     DynamicIncrementalMerkle,
     FullMerkle,
     LogTree,
@@ -36,7 +42,7 @@ from zkconnect.merkle import (
     keccak,
     message_log,
 )
-from zkconnect.messages import (
+from zkconnect.protocol.messages import (
     INTEROP_BUNDLE_ABI_TYPE,
     INTEROP_CALL_VALUE_SELECTOR,
     InteropBundle,
@@ -47,13 +53,7 @@ from zkconnect.messages import (
     selector,
     verify_bundle_calldata,
 )
-from zkconnect.system_contracts import (
-    BOOTLOADER,
-    INTEROP_CENTER,
-    INTEROP_HANDLER,
-    L1_MESSENGER,
-    L2_INTEROP_ROOT_STORAGE,
-)
+from zkconnect.protocol.reverts import describe_revert, error_name
 
 A, B = "zk-a", "zk-b"
 A_ID, B_ID, GW_ID, L1_ID = 6565, 6566, 506, 31337

@@ -30,21 +30,13 @@ from adversarial_helpers import (
 from eth_abi.abi import encode
 
 from zkconnect import Devnet
-from zkconnect.abi_errors import error_name
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
 from zkconnect.assets import deploy_test_token, migrate_token_balance, register_token, token_address, transfer
-from zkconnect.chain import Chain
+from zkconnect.engine.chain import Chain
 from zkconnect.errors import TransactionReverted
-from zkconnect.ledger import Stage
-from zkconnect.messages import (
-    execute_bundle_calldata,
-    execution_address,
-    format_evm_v1,
-    selector,
-    unbundler_address,
-)
-from zkconnect.system_contracts import (
+from zkconnect.interop.ledger import Stage
+from zkconnect.protocol.addresses import (
     BASE_TOKEN_HOLDER,
     GW_ASSET_TRACKER,
     INTEROP_CENTER,
@@ -57,6 +49,14 @@ from zkconnect.system_contracts import (
     L2_SYSTEM_CONTRACTS,
     SYSTEM_CONTEXT,
 )
+from zkconnect.protocol.messages import (
+    execute_bundle_calldata,
+    execution_address,
+    format_evm_v1,
+    selector,
+    unbundler_address,
+)
+from zkconnect.protocol.reverts import error_name
 
 UNRECEIVED, VERIFIED, FULLY_EXECUTED, UNBUNDLED = range(4)
 UNPROCESSED, EXECUTED, CANCELLED = range(3)

@@ -31,10 +31,10 @@ from adversarial_helpers import (
 from eth_abi.abi import decode, encode
 
 from zkconnect import Devnet
-from zkconnect.abi_errors import error_name
 from zkconnect.accounts import DevAccount
-from zkconnect.ledger import Stage
-from zkconnect.messages import (
+from zkconnect.interop.ledger import Stage
+from zkconnect.protocol.addresses import BASE_TOKEN_HOLDER, INTEROP_CENTER, INTEROP_HANDLER
+from zkconnect.protocol.messages import (
     BundleAttributes,
     InteropBundle,
     InteropCall,
@@ -46,7 +46,7 @@ from zkconnect.messages import (
     selector,
     unbundler_address,
 )
-from zkconnect.system_contracts import BASE_TOKEN_HOLDER, INTEROP_CENTER, INTEROP_HANDLER
+from zkconnect.protocol.reverts import error_name
 
 UNRECEIVED, VERIFIED, FULLY_EXECUTED, UNBUNDLED = range(4)
 UNPROCESSED, EXECUTED, CANCELLED = range(3)

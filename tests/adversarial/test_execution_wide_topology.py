@@ -13,7 +13,7 @@ from adversarial_helpers import B_ID, A, B, bundle_status, deliver, deploy, exec
 from zkconnect import Devnet
 from zkconnect.accounts import DevAccount
 from zkconnect.config import ChainConfig, DevnetConfig, default_config
-from zkconnect.ledger import Stage
+from zkconnect.interop.ledger import Stage
 
 C_ID, L1_SETTLED_ID = 6567, 6568
 

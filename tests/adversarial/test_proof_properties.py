@@ -5,7 +5,7 @@ P5: every single-bit change of a real bundle's proof, message, leaf index, batch
 chain is rejected by the deployed L2MessageVerification and by ``executeBundle``, and the original
 proof still executes afterwards.
 
-P10: the Python verifier (:func:`zkconnect.merkle.verify_message_proof`) and the deployed
+P10: the Python verifier (:func:`zkconnect.protocol.merkle.verify_message_proof`) and the deployed
 Solidity one agree on the verdict and on the root for random trees, valid and mutated proofs.
 The suite runs ``ZKCONNECT_P10_CASES`` random cases (default 300) plus Hypothesis examples.
 """
@@ -39,9 +39,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zkconnect import Devnet
-from zkconnect.chain import Chain, SystemCall
+from zkconnect.engine.chain import Chain, SystemCall
 from zkconnect.errors import TransactionReverted
-from zkconnect.merkle import (
+from zkconnect.protocol.addresses import BOOTLOADER, INTEROP_HANDLER, L2_INTEROP_ROOT_STORAGE, L2_MESSAGE_VERIFICATION
+from zkconnect.protocol.merkle import (
     DynamicIncrementalMerkle,
     FullMerkle,
     LogTree,
@@ -53,8 +54,7 @@ from zkconnect.merkle import (
     message_log,
     verify_message_proof,
 )
-from zkconnect.messages import L2Message, MessageInclusionProof, execute_bundle_calldata, selector
-from zkconnect.system_contracts import BOOTLOADER, INTEROP_HANDLER, L2_INTEROP_ROOT_STORAGE, L2_MESSAGE_VERIFICATION
+from zkconnect.protocol.messages import L2Message, MessageInclusionProof, execute_bundle_calldata, selector
 
 P10_CASES = int(os.environ.get("ZKCONNECT_P10_CASES", "300"))
 P10_FIRST_BLOCK = 2_000_000

@@ -35,18 +35,10 @@ from eth_abi.abi import encode
 
 from zkconnect import Devnet
 from zkconnect.accounts import DevAccount
-from zkconnect.chain import Chain
+from zkconnect.engine.chain import Chain
 from zkconnect.errors import InteropError
-from zkconnect.genesis import VALIDATOR
-from zkconnect.merkle import encode_proof_metadata, hash_pair, message_log
-from zkconnect.messages import (
-    InteropBundle,
-    InteropCall,
-    L2Message,
-    MessageInclusionProof,
-    selector,
-)
-from zkconnect.system_contracts import (
+from zkconnect.genesis.build import VALIDATOR
+from zkconnect.protocol.addresses import (
     BOOTLOADER,
     GW_ASSET_TRACKER,
     INTEROP_CENTER,
@@ -54,6 +46,14 @@ from zkconnect.system_contracts import (
     L2_INTEROP_ROOT_STORAGE,
     L2_MESSAGE_ROOT,
     L2_MESSAGE_VERIFICATION,
+)
+from zkconnect.protocol.merkle import encode_proof_metadata, hash_pair, message_log
+from zkconnect.protocol.messages import (
+    InteropBundle,
+    InteropCall,
+    L2Message,
+    MessageInclusionProof,
+    selector,
 )
 
 ADD_SINGLE = selector("addSingleInteropRoot((uint256,uint256,bytes32[]))")

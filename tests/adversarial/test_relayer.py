@@ -22,10 +22,10 @@ from adversarial_helpers import (
 
 from zkconnect import Devnet
 from zkconnect.accounts import DevAccount
-from zkconnect.ledger import Entry, Stage
-from zkconnect.messages import selector
+from zkconnect.interop.ledger import Entry, Stage
+from zkconnect.protocol.addresses import L2_MESSAGE_ROOT
+from zkconnect.protocol.messages import selector
 from zkconnect.rpc.provider import ZkProvider
-from zkconnect.system_contracts import L2_MESSAGE_ROOT
 
 FULLY_EXECUTED = 2
 

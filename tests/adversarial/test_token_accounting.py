@@ -51,7 +51,10 @@ from zkconnect.bridge import (
     withdraw,
 )
 from zkconnect.errors import ProofUnavailable, TransactionReverted
-from zkconnect.messages import (
+from zkconnect.interop.settlement import SettlementError
+from zkconnect.protocol.addresses import DEVNET_OWNER as OWNER
+from zkconnect.protocol.addresses import INTEROP_CENTER, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT
+from zkconnect.protocol.messages import (
     BundleStatus,
     CallStatus,
     InteropCallStarter,
@@ -62,9 +65,6 @@ from zkconnect.messages import (
     selector,
     unbundler_address,
 )
-from zkconnect.settlement import SettlementError
-from zkconnect.system_contracts import DEVNET_OWNER as OWNER
-from zkconnect.system_contracts import INTEROP_CENTER, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT
 from zkconnect.testing import assert_token_supply_conserved, assert_trackers_consistent
 
 GW_ID = 506

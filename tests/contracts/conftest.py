@@ -1,9 +1,9 @@
 """A small interop topology on raw chains, with the settlement steps done by hand.
 
 L1 (31337), Gateway (506) and two ZK chains A (6565) and B (6566) settling on Gateway, plus C
-(6567) settling on L1. Contracts come from the installers of ``zkconnect.system_contracts``;
+(6567) settling on L1. Contracts come from the installers of ``zkconnect.genesis.system_contracts``;
 batches are read from the L1Messenger events of a block (one block = one batch), executed on Gateway by their executor,
-interop roots imported by the bootloader, and proofs built with ``zkconnect.merkle`` from the
+interop roots imported by the bootloader, and proofs built with ``zkconnect.protocol.merkle`` from the
 ``MessageRootTwin``. The topology is built once per module and rolled back after each test.
 """
 
@@ -18,10 +18,30 @@ from eth_abi.abi import decode, encode
 
 from zkconnect.accounts import DevAccount, dev_accounts
 from zkconnect.artifacts import load
-from zkconnect.chain import Chain, GenesisAccount, Receipt
-from zkconnect.clock import Clock
+from zkconnect.engine.chain import Chain, GenesisAccount, Receipt
+from zkconnect.engine.clock import Clock
 from zkconnect.errors import TransactionReverted
-from zkconnect.merkle import (
+from zkconnect.genesis.system_contracts import (
+    GatewayContracts,
+    GatewaySettledChain,
+    InteropPeer,
+    L1Contracts,
+    L1SettledChain,
+    L2SystemContracts,
+    install_gateway_contracts,
+    install_l1_contracts,
+    install_l2_system_contracts,
+)
+from zkconnect.protocol.addresses import (
+    BOOTLOADER,
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+    L1_MESSENGER,
+    L2_INTEROP_ROOT_STORAGE,
+    L2_MESSAGE_ROOT,
+    eth_asset_id,
+)
+from zkconnect.protocol.merkle import (
     DynamicIncrementalMerkle,
     FullMerkle,
     L2ToL1Log,
@@ -34,7 +54,7 @@ from zkconnect.merkle import (
     keccak,
     message_log,
 )
-from zkconnect.messages import (
+from zkconnect.protocol.messages import (
     INTEROP_BUNDLE_ABI_TYPE,
     MESSAGE_INCLUSION_PROOF_ABI_TYPE,
     BundleAttributes,
@@ -44,25 +64,7 @@ from zkconnect.messages import (
     MessageInclusionProof,
     format_evm_v1,
 )
-from zkconnect.roots import MessageRootTwin
-from zkconnect.system_contracts import (
-    BOOTLOADER,
-    INTEROP_CENTER,
-    INTEROP_HANDLER,
-    L1_MESSENGER,
-    L2_INTEROP_ROOT_STORAGE,
-    L2_MESSAGE_ROOT,
-    GatewayContracts,
-    GatewaySettledChain,
-    InteropPeer,
-    L1Contracts,
-    L1SettledChain,
-    L2SystemContracts,
-    eth_asset_id,
-    install_gateway_contracts,
-    install_l1_contracts,
-    install_l2_system_contracts,
-)
+from zkconnect.protocol.roots import MessageRootTwin
 
 L1_ID, GW_ID, A_ID, B_ID, C_ID = 31337, 506, 6565, 6566, 6567
 ETH = eth_asset_id(L1_ID)

@@ -16,7 +16,6 @@ from eth_utils.crypto import keccak
 from zkconnect import Devnet
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
-from zkconnect.asset_contracts import BRIDGED_TOKEN_BEACON
 from zkconnect.assets import (
     MAX_TOKEN_BALANCE,
     AssetError,
@@ -30,10 +29,10 @@ from zkconnect.assets import (
     token_balance,
     transfer,
 )
-from zkconnect.chain import Chain
+from zkconnect.engine.chain import Chain
 from zkconnect.errors import TransactionReverted
-from zkconnect.messages import format_evm_v1, interop_call_value
-from zkconnect.system_contracts import (
+from zkconnect.genesis.asset_contracts import BRIDGED_TOKEN_BEACON
+from zkconnect.protocol.addresses import (
     GW_ASSET_TRACKER,
     INTEROP_CENTER,
     INTEROP_HANDLER,
@@ -44,6 +43,7 @@ from zkconnect.system_contracts import (
     SERVICE_TRANSACTION_SENDER,
     eth_asset_id,
 )
+from zkconnect.protocol.messages import format_evm_v1, interop_call_value
 
 A, B, L1, GW = 6565, 6566, 31337, 506
 UNIT = 10**18

@@ -24,7 +24,8 @@ from conftest import (
 )
 from eth_abi.abi import decode
 
-from zkconnect.merkle import (
+from zkconnect.protocol.addresses import BOOTLOADER, GW_ASSET_TRACKER, INTEROP_CENTER, INTEROP_HANDLER, L2_MESSAGE_ROOT
+from zkconnect.protocol.merkle import (
     FullMerkle,
     L2ToL1Log,
     LogTree,
@@ -33,13 +34,6 @@ from zkconnect.merkle import (
     empty_multichain_batch_root,
     keccak,
     message_log,
-)
-from zkconnect.system_contracts import (
-    BOOTLOADER,
-    GW_ASSET_TRACKER,
-    INTEROP_CENTER,
-    INTEROP_HANDLER,
-    L2_MESSAGE_ROOT,
 )
 
 EXECUTE = f"executeBatch(uint256,bytes32,{L2_LOG}[],bytes[],bytes32,{INTEROP_ROOT}[])"
@@ -260,7 +254,7 @@ def test_NewInteropRoot_logId_increments_once_per_block(net: Net) -> None:
 
 
 def test_installed_gateway_registers_each_chain_with_its_executor(net: Net) -> None:
-    from zkconnect.system_contracts import L2_BRIDGEHUB
+    from zkconnect.protocol.addresses import L2_BRIDGEHUB
 
     for chain_id, index in ((A_ID, 1), (B_ID, 2)):
         zk_chain = view(net, L2_BRIDGEHUB, "getZKChain(uint256)", chain_id)[12:]

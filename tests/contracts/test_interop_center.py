@@ -26,8 +26,9 @@ from conftest import (
 )
 from eth_abi.abi import decode, encode
 
-from zkconnect.merkle import keccak
-from zkconnect.messages import (
+from zkconnect.protocol.addresses import BASE_TOKEN_HOLDER, BOOTLOADER, COMPLEX_UPGRADER, INTEROP_CENTER, L1_MESSENGER
+from zkconnect.protocol.merkle import keccak
+from zkconnect.protocol.messages import (
     INTEROP_BUNDLE_ABI_TYPE,
     bundle_hash,
     bundle_salt,
@@ -38,13 +39,6 @@ from zkconnect.messages import (
     send_id,
     unbundler_address,
     use_fixed_fee,
-)
-from zkconnect.system_contracts import (
-    BASE_TOKEN_HOLDER,
-    BOOTLOADER,
-    COMPLEX_UPGRADER,
-    INTEROP_CENTER,
-    L1_MESSENGER,
 )
 
 SEND_BUNDLE = f"sendBundle(bytes,{CALL_STARTERS},bytes[])"

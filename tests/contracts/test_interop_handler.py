@@ -36,8 +36,9 @@ from conftest import (
 )
 from eth_abi.abi import decode
 
-from zkconnect.merkle import keccak
-from zkconnect.messages import (
+from zkconnect.protocol.addresses import BASE_TOKEN_HOLDER, INTEROP_CENTER, INTEROP_HANDLER, L1_MESSENGER
+from zkconnect.protocol.merkle import keccak
+from zkconnect.protocol.messages import (
     InteropCall,
     MessageInclusionProof,
     execution_address,
@@ -45,12 +46,6 @@ from zkconnect.messages import (
     interop_call_value,
     send_id,
     unbundler_address,
-)
-from zkconnect.system_contracts import (
-    BASE_TOKEN_HOLDER,
-    INTEROP_CENTER,
-    INTEROP_HANDLER,
-    L1_MESSENGER,
 )
 
 UNRECEIVED, VERIFIED, FULLY_EXECUTED, UNBUNDLED = 0, 1, 2, 3
@@ -536,7 +531,7 @@ def test_receiveMessage_checks_execution_rights_against_the_bundle_sender(net: N
 
 def test_bundle_calls_to_privileged_contracts_gain_nothing(net: Net, env: Env) -> None:
     """A3: calls into the root storage or with an unknown handler payload revert the whole bundle."""
-    from zkconnect.system_contracts import L2_INTEROP_ROOT_STORAGE
+    from zkconnect.protocol.addresses import L2_INTEROP_ROOT_STORAGE
 
     add_root = calldata("addInteropRoot(uint256,uint256,bytes32[])", GW_ID, 1, [keccak(b"evil")])
     for target, payload in ((L2_INTEROP_ROOT_STORAGE, add_root), (INTEROP_HANDLER, add_root), (INTEROP_HANDLER, b"")):

@@ -15,14 +15,14 @@ from conftest import (
 )
 from eth_abi.abi import decode
 
-from zkconnect.merkle import keccak
-from zkconnect.system_contracts import (
+from zkconnect.protocol.addresses import (
     BOOTLOADER,
     COMPLEX_UPGRADER,
     L2_INTEROP_ROOT_STORAGE,
     SERVICE_TRANSACTION_SENDER,
     SETTLEMENT_LAYER_RELAY_SENDER,
 )
+from zkconnect.protocol.merkle import keccak
 
 ROOT = keccak(b"a gateway root")
 ADD = "addInteropRoot(uint256,uint256,bytes32[])"

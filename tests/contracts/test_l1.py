@@ -26,7 +26,8 @@ from conftest import (
 )
 from eth_abi.abi import decode
 
-from zkconnect.merkle import (
+from zkconnect.protocol.addresses import ETH_TOKEN_ADDRESS
+from zkconnect.protocol.merkle import (
     LogTree,
     batch_root,
     build_direct_l1_proof,
@@ -34,7 +35,6 @@ from zkconnect.merkle import (
     empty_multichain_batch_root,
     keccak,
 )
-from zkconnect.system_contracts import ETH_TOKEN_ADDRESS
 
 EXECUTE = f"executeBatch(uint256,bytes32,{L2_LOG}[],bytes[],bytes32)"
 PROVE_MESSAGE = "proveL2MessageInclusionShared(uint256,uint256,uint256,(uint16,address,bytes),bytes32[])"

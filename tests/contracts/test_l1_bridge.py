@@ -7,10 +7,10 @@ from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 
 from zkconnect import Devnet
-from zkconnect.asset_contracts import BRIDGED_TOKEN_BEACON
 from zkconnect.assets import predict_bridged_token
-from zkconnect.l1_bridge import L1Bridge
-from zkconnect.system_contracts import ETH_TOKEN_ADDRESS, L2_ASSET_TRACKER, ntv_asset_id
+from zkconnect.genesis.asset_contracts import BRIDGED_TOKEN_BEACON
+from zkconnect.genesis.l1_bridge import L1Bridge
+from zkconnect.protocol.addresses import ETH_TOKEN_ADDRESS, L2_ASSET_TRACKER, ntv_asset_id
 
 
 def sel(signature: str) -> bytes:

@@ -23,11 +23,11 @@ from conftest import (
 from eth_abi.abi import decode
 
 from zkconnect.artifacts import load
-from zkconnect.chain import Chain
-from zkconnect.clock import Clock
+from zkconnect.engine.chain import Chain
+from zkconnect.engine.clock import Clock
 from zkconnect.errors import ConfigError
-from zkconnect.merkle import chain_id_leaf, keccak
-from zkconnect.system_contracts import (
+from zkconnect.genesis.system_contracts import InteropPeer, install_l2_system_contracts
+from zkconnect.protocol.addresses import (
     BASE_TOKEN_HOLDER,
     BASE_TOKEN_HOLDER_INITIAL_BALANCE,
     BOOTLOADER,
@@ -41,11 +41,10 @@ from zkconnect.system_contracts import (
     L2_SYSTEM_CONTRACTS,
     SERVICE_TRANSACTION_SENDER,
     SYSTEM_CONTEXT,
-    InteropPeer,
     eth_asset_id,
-    install_l2_system_contracts,
     ntv_asset_id,
 )
+from zkconnect.protocol.merkle import chain_id_leaf, keccak
 
 
 def test_L1Messenger_records_the_sender_hash_and_tx_number_of_each_message(net: Net) -> None:

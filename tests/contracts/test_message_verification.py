@@ -20,7 +20,8 @@ from conftest import (
 from eth_abi.abi import decode
 
 from zkconnect.errors import TransactionReverted
-from zkconnect.merkle import (
+from zkconnect.protocol.addresses import L2_MESSAGE_VERIFICATION
+from zkconnect.protocol.merkle import (
     DynamicIncrementalMerkle,
     FullMerkle,
     LogTree,
@@ -34,7 +35,6 @@ from zkconnect.merkle import (
     keccak,
     message_log,
 )
-from zkconnect.system_contracts import L2_MESSAGE_VERIFICATION
 
 VECTORS = json.loads((Path(__file__).parent.parent / "vectors" / "era-proof-vectors.json").read_text())["vectors"]
 LOG_VECTOR = next(v for v in VECTORS if "log" in v)
@@ -291,7 +291,7 @@ def test_proveL2LeafInclusionShared_reverts_on_a_non_canonical_final_flag_or_ver
 
 @pytest.mark.parametrize("batches_before", [0, 1, 4, 7])
 def test_proveL2MessageInclusionShared_agrees_with_the_python_proof_builder(net: Net, batches_before: int) -> None:
-    """Proofs built by zkconnect.merkle over chain trees of several sizes (incl. a one-leaf chain tree)."""
+    """Proofs built by zkconnect.protocol.merkle over chain trees of several sizes (incl. a one-leaf chain tree)."""
     chain_id, batch_number = 4242, batches_before + 1
     logs = [message_log(i, (0x5000 + i).to_bytes(20, "big"), b"m%d" % i) for i in range(5)]
     tree = LogTree(logs)

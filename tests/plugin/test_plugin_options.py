@@ -199,10 +199,10 @@ def test_a_failed_bundle_reads_well_without_plugin_frames(pytester: pytest.Pytes
     assert "stopped at stage: failed" in out
     assert "reason: MessageRejected(" in out
     assert "0x70696e67" in out  # the payload, decoded as the error's argument
-    assert "testing.py" not in out and "pytest_plugin.py" not in out
+    assert "zkconnect/testing/" not in out and "pytest_plugin.py" not in out
     assert ">       assert_bundle_executed(sent)" in out
     shown = pytester.runpytest("--zk-show-internal").stdout.str()
-    assert "zkconnect/testing.py" in shown
+    assert "zkconnect/testing/" in shown
 
 
 def test_a_reverted_transaction_names_the_custom_error_without_engine_frames(pytester: pytest.Pytester) -> None:

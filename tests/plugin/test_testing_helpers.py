@@ -23,8 +23,8 @@ from zkconnect.bridge import (
 )
 from zkconnect.bridge import l1_asset_id as bridge_asset_id
 from zkconnect.errors import TransactionReverted, ZkConnectError
-from zkconnect.messages import interop_call_value
-from zkconnect.system_contracts import BASE_TOKEN_HOLDER, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT
+from zkconnect.protocol.addresses import BASE_TOKEN_HOLDER, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT
+from zkconnect.protocol.messages import interop_call_value
 from zkconnect.testing import (
     CREATE2_FACTORY,
     Call,

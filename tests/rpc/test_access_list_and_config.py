@@ -13,8 +13,8 @@ from eth_utils import keccak, to_checksum_address
 
 from zkconnect import Devnet
 from zkconnect.artifacts import load
-from zkconnect.forks import ForkSchedule
-from zkconnect.importer import import_chain
+from zkconnect.engine.forks import ForkSchedule
+from zkconnect.engine.importer import import_chain
 from zkconnect.rpc.provider import dispatcher_for
 
 from . import openrpc

@@ -9,8 +9,8 @@ from web3 import Web3
 from web3.providers.rpc import HTTPProvider
 
 from zkconnect import Devnet
-from zkconnect.clock import Clock
 from zkconnect.config import load_config
+from zkconnect.engine.clock import Clock
 from zkconnect.rpc.provider import ZkProvider
 
 from . import openrpc

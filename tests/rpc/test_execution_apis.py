@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from zkconnect.importer import import_chain
+from zkconnect.engine.importer import import_chain
 from zkconnect.rpc.dispatcher import Dispatcher
 
 DATA = Path(__file__).resolve().parent.parent / "conformance-data" / "execution-apis"

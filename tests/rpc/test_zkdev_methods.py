@@ -9,7 +9,7 @@ from eth_utils.crypto import keccak
 from zkconnect import Devnet
 from zkconnect.artifacts import load
 from zkconnect.config import load_config
-from zkconnect.messages import InteropCallStarter, format_evm_v1, send_bundle_calldata
+from zkconnect.protocol.messages import InteropCallStarter, format_evm_v1, send_bundle_calldata
 
 from .test_zks_methods import ALICE, Rpc
 

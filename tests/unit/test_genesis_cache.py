@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from zkconnect import genesis
 from zkconnect.config import default_config
 from zkconnect.devnet import Devnet
+from zkconnect.genesis import build as genesis
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""zkconnect.merkle: trees, proof format, builders and the verifier twin.
+"""zkconnect.protocol.merkle: trees, proof format, builders and the verifier twin.
 
 Golden data: the two real era-contracts proof vectors in tests/vectors/era-proof-vectors.json.
 Adversarial rows covered: P5 (single-bit flips), P6 (path length / index bounds), P7 (inner
@@ -20,9 +20,9 @@ from eth_utils.crypto import keccak as reference_keccak
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zkconnect import merkle
 from zkconnect.errors import EncodingError, InteropError, MerkleIndexError, ProofFormatError
-from zkconnect.merkle import (
+from zkconnect.protocol import merkle
+from zkconnect.protocol.merkle import (
     BATCH_LEAF_PADDING,
     CHAIN_ID_LEAF_PADDING,
     CHAIN_TREE_EMPTY_ENTRY_HASH,

@@ -1,4 +1,4 @@
-"""zkconnect.messages: v31 encodings checked against the spec and independent recomputation."""
+"""zkconnect.protocol.messages: v31 encodings checked against the spec and independent recomputation."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zkconnect.errors import EncodingError
-from zkconnect.merkle import message_log, verify_message_proof
-from zkconnect.messages import (
+from zkconnect.protocol.merkle import message_log, verify_message_proof
+from zkconnect.protocol.messages import (
     BUNDLE_IDENTIFIER,
     EXECUTE_BUNDLE_SELECTOR,
     INTEROP_BUNDLE_ABI_TYPE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zkconnect.errors import InteropError
-from zkconnect.merkle import (
+from zkconnect.protocol.merkle import (
     LogTree,
     build_gateway_interop_proof,
     empty_multichain_batch_root,
@@ -13,7 +13,7 @@ from zkconnect.merkle import (
     message_log,
     resolve_message_proof,
 )
-from zkconnect.roots import MessageRootTwin
+from zkconnect.protocol.roots import MessageRootTwin
 
 GW = 506
 

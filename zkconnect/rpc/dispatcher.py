@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from zkconnect.chain import BlockRecord, Chain, Receipt
+from zkconnect.engine.chain import BlockRecord, Chain, Receipt
 from zkconnect.rpc import protocol
 from zkconnect.rpc.errors import InvalidParams, MethodNotFound
 from zkconnect.rpc.protocol import Limits

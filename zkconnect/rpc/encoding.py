@@ -15,7 +15,7 @@ import rlp
 from eth.abc import BlockHeaderAPI, SignedTransactionAPI
 from eth_bloom.bloom import BloomFilter
 
-from zkconnect.chain import BlockRecord, Chain, Log, Receipt
+from zkconnect.engine.chain import BlockRecord, Chain, Log, Receipt
 from zkconnect.rpc.errors import InvalidParams
 
 __all__ = [

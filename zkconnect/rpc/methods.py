@@ -17,7 +17,7 @@ from eth.abc import SignedTransactionAPI
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
-from zkconnect.chain import BlockRecord, Chain, Log, Receipt
+from zkconnect.engine.chain import BlockRecord, Chain, Log, Receipt
 from zkconnect.errors import InvalidTransaction
 from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import MethodSpec, rpc_method

@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from zkconnect.chain import BlockRecord
+from zkconnect.engine.chain import BlockRecord
 from zkconnect.rpc import encoding as enc
 from zkconnect.rpc import protocol
 from zkconnect.rpc.dispatcher import Dispatcher

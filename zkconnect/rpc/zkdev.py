@@ -21,7 +21,7 @@ method                         result
 ``zkdev_revert``               back to such an id (it and later ids are consumed)
 =============================  =================================================================
 
-Ledger entries are :meth:`zkconnect.ledger.Entry.as_json` objects: ``stage``, ``batchNumber``,
+Ledger entries are :meth:`zkconnect.interop.ledger.Entry.as_json` objects: ``stage``, ``batchNumber``,
 ``gatewayBlock``, ``destinationTx``, ``reason``, ``history``...
 """
 
@@ -32,15 +32,15 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from zkconnect.errors import UnknownSnapshot
-from zkconnect.ledger import Entry, Stage
+from zkconnect.interop.ledger import Entry, Stage
+from zkconnect.protocol.addresses import L2_SYSTEM_CONTRACTS
 from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import MethodSpec, rpc_method
 from zkconnect.rpc.errors import InvalidParams
-from zkconnect.system_contracts import L2_SYSTEM_CONTRACTS
 
 if TYPE_CHECKING:
     from zkconnect.devnet import Devnet
-    from zkconnect.relayer import RelayReport
+    from zkconnect.interop.relayer import RelayReport
     from zkconnect.rpc.dispatcher import Dispatcher
 
 __all__ = ["METHODS", "describe", "install", "set_endpoints"]

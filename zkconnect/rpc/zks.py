@@ -22,14 +22,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from zkconnect.batches import SealedLog
-from zkconnect.chain import BlockRecord, Receipt
+from zkconnect.engine.chain import BlockRecord, Receipt
 from zkconnect.errors import InteropError, ProofUnavailable
+from zkconnect.interop.sealer import SealedLog
+from zkconnect.interop.settlement import BatchExecution
+from zkconnect.protocol.addresses import L2_ASSET_ROUTER
 from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import MethodSpec, rpc_method
 from zkconnect.rpc.errors import InvalidParams
-from zkconnect.settlement import BatchExecution
-from zkconnect.system_contracts import L2_ASSET_ROUTER
 
 if TYPE_CHECKING:
     from zkconnect.devnet import Devnet
@@ -202,7 +202,7 @@ def zks_get_bridge_contracts(d: Dispatcher) -> dict[str, str | None]:
 @rpc_method("zks_getBaseTokenL1Address")
 def zks_get_base_token_l1_address(d: Dispatcher) -> str:
     """The L1 address of this chain's base token (``0x…01`` for ETH)."""
-    from zkconnect.genesis import base_token_address
+    from zkconnect.genesis.build import base_token_address
 
     devnet = _devnet(d)
     return enc.data(base_token_address(devnet.config, devnet.chain_config(d.chain.chain_id)))

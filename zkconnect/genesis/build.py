@@ -2,7 +2,7 @@
 
 Installing the contracts takes a few dozen system transactions per chain. A devnet should not
 pay that on every start or every test session, so :func:`devnet_genesis` runs the installers of
-:mod:`zkconnect.system_contracts` once on scratch chains, keeps the resulting state tries, and
+:mod:`zkconnect.genesis.system_contracts` once on scratch chains, keeps the resulting state tries, and
 every :class:`~zkconnect.devnet.Devnet` of the same topology starts its chains *from* those
 states at block 0: startup deploys nothing and every chain begins at batch 0, which counts as
 settled. The installers never record block numbers, so the states do not depend on how many
@@ -24,26 +24,24 @@ from eth_keys.datatypes import PrivateKey
 from eth_utils.crypto import keccak
 
 from zkconnect.accounts import DevAccount, dev_accounts
-from zkconnect.asset_contracts import install_asset_contracts, install_gateway_asset_balances
-from zkconnect.chain import Chain, GenesisAccount
-from zkconnect.clock import Clock
 from zkconnect.config import ChainConfig, DevnetConfig
+from zkconnect.engine.chain import Chain, GenesisAccount
+from zkconnect.engine.clock import Clock
 from zkconnect.errors import ConfigError
-from zkconnect.l1_bridge import L1Bridge, base_token_l1_address, connect_l2_asset_routers, install_l1_bridge
-from zkconnect.system_contracts import (
-    ETH_TOKEN_ADDRESS,
+from zkconnect.genesis.asset_contracts import install_asset_contracts, install_gateway_asset_balances
+from zkconnect.genesis.l1_bridge import L1Bridge, base_token_l1_address, connect_l2_asset_routers, install_l1_bridge
+from zkconnect.genesis.system_contracts import (
     GatewayContracts,
     GatewaySettledChain,
     InteropPeer,
     L1Contracts,
     L1SettledChain,
     L2SystemContracts,
-    eth_asset_id,
     install_gateway_contracts,
     install_l1_contracts,
     install_l2_system_contracts,
-    ntv_asset_id,
 )
+from zkconnect.protocol.addresses import ETH_TOKEN_ADDRESS, eth_asset_id, ntv_asset_id
 
 __all__ = [
     "RELAYER_KEY",

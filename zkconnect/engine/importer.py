@@ -1,4 +1,4 @@
-"""Build a :class:`~zkconnect.chain.Chain` from a geth ``genesis.json`` and a ``chain.rlp`` of blocks.
+"""Build a :class:`~zkconnect.engine.chain.Chain` from a geth ``genesis.json`` and a ``chain.rlp`` of blocks.
 
 Used by ``zkdev up --import-chain DIR`` to serve the ethereum/execution-apis test chain (the
 data hive's rpc-compat simulator replays). Forks are scheduled from the genesis ``config`` by
@@ -35,10 +35,10 @@ from eth.vm.forks.spurious_dragon import SpuriousDragonVM
 from eth.vm.forks.tangerine_whistle import TangerineWhistleVM
 from rlp.codec import consume_length_prefix
 
-from zkconnect.chain import Chain
-from zkconnect.clock import Clock
+from zkconnect.engine.chain import Chain
+from zkconnect.engine.clock import Clock
+from zkconnect.engine.forks import ForkSchedule
 from zkconnect.errors import ChainError
-from zkconnect.forks import ForkSchedule
 
 __all__ = ["import_chain"]
 

@@ -2,16 +2,16 @@
 
 Every ZK chain and Gateway get, at their canonical addresses, the L2AssetRouter (``0x10003``),
 the L2NativeTokenVault (``0x10004``) and the L2AssetTracker (``0x1000f``): runtime code placed at
-genesis and initialised through the ComplexUpgrader, as :mod:`zkconnect.system_contracts` does for
+genesis and initialised through the ComplexUpgrader, as :mod:`zkconnect.genesis.system_contracts` does for
 the interop contracts. The BridgedStandardERC20 implementation and its UpgradeableBeacon are
 deployed by the keyless :data:`ASSET_DEPLOYER` as its first two transactions, so they sit at the
 same address on every chain and a bridged token's address depends only on its origin chain and
 origin address. Gateway's GWAssetTracker is told each settled chain's base-token supply at genesis
 (:func:`install_gateway_asset_balances`), so base-token value sent with interop calls settles.
 
->>> from zkconnect.chain import Chain
->>> from zkconnect.clock import Clock
->>> from zkconnect.system_contracts import eth_asset_id, install_l2_system_contracts
+>>> from zkconnect.engine.chain import Chain
+>>> from zkconnect.engine.clock import Clock
+>>> from zkconnect.genesis.system_contracts import eth_asset_id, install_l2_system_contracts
 >>> chain = Chain(6565, Clock())
 >>> _ = install_l2_system_contracts(chain, l1_chain_id=31337, settlement_layer_chain_id=506,
 ...     gateway_chain_id=506, base_token_asset_id=eth_asset_id(31337))
@@ -30,9 +30,9 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from zkconnect.artifacts import load
-from zkconnect.chain import Chain, SystemCall
+from zkconnect.engine.chain import Chain, SystemCall
 from zkconnect.errors import ConfigError
-from zkconnect.system_contracts import (
+from zkconnect.protocol.addresses import (
     COMPLEX_UPGRADER,
     ETH_TOKEN_ADDRESS,
     GW_ASSET_TRACKER,

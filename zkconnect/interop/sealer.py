@@ -15,10 +15,10 @@ from functools import cached_property
 from eth_abi.abi import decode
 from eth_utils.crypto import keccak as slow_keccak
 
-from zkconnect.chain import BlockRecord, Chain
+from zkconnect.engine.chain import BlockRecord, Chain
 from zkconnect.errors import InteropError, ProofUnavailable
-from zkconnect.merkle import L2ToL1Log, LogTree, batch_root, empty_multichain_batch_root
-from zkconnect.system_contracts import L1_MESSENGER
+from zkconnect.protocol.addresses import L1_MESSENGER
+from zkconnect.protocol.merkle import L2ToL1Log, LogTree, batch_root, empty_multichain_batch_root
 
 __all__ = [
     "L1_MESSAGE_SENT_TOPIC",

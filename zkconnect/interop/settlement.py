@@ -12,7 +12,7 @@ Every step is a real transaction sent by a keyless operator (the validator) or b
 bootloader: the contracts rebuild each batch from its logs and messages and refuse a batch that
 does not match its root. Batches are executed strictly in order; many batches (of several
 chains) go into one settlement-layer block. A Python twin of Gateway's message root
-(:class:`~zkconnect.roots.MessageRootTwin`) is checked against ``historicalRoot`` after every
+(:class:`~zkconnect.protocol.roots.MessageRootTwin`) is checked against ``historicalRoot`` after every
 Gateway block, and is what proofs are built from.
 
 Interop roots are imported by the bootloader at the start of a destination block (a block
@@ -28,18 +28,18 @@ from typing import TYPE_CHECKING, Any, Literal
 from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 
-from zkconnect.batches import Batch, Sealer
-from zkconnect.chain import BlockRecord, Chain, Receipt, SystemCall
+from zkconnect.engine.chain import BlockRecord, Chain, Receipt, SystemCall
 from zkconnect.errors import InteropError, ProofUnavailable, ZkConnectError
-from zkconnect.merkle import (
+from zkconnect.interop.sealer import Batch, Sealer
+from zkconnect.protocol.addresses import BOOTLOADER, L2_INTEROP_ROOT_STORAGE, L2_MESSAGE_ROOT
+from zkconnect.protocol.merkle import (
     build_direct_l1_proof,
     build_gateway_interop_proof,
     build_gateway_l1_proof,
     empty_multichain_batch_root,
 )
-from zkconnect.messages import L2Message, MessageInclusionProof
-from zkconnect.roots import MessageRootTwin
-from zkconnect.system_contracts import BOOTLOADER, L2_INTEROP_ROOT_STORAGE, L2_MESSAGE_ROOT
+from zkconnect.protocol.messages import L2Message, MessageInclusionProof
+from zkconnect.protocol.roots import MessageRootTwin
 
 if TYPE_CHECKING:
     from zkconnect.devnet import Devnet
@@ -564,6 +564,6 @@ class Settlement:
 
 
 def _describe_revert(receipt: Receipt) -> str:
-    from zkconnect.abi_errors import describe_revert
+    from zkconnect.protocol.reverts import describe_revert
 
     return describe_revert(receipt.output)

@@ -32,9 +32,9 @@ from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 
 from zkconnect.artifacts import load
-from zkconnect.chain import BlockRecord, Chain, Receipt, SystemCall
+from zkconnect.engine.chain import BlockRecord, Chain, Receipt, SystemCall
 from zkconnect.errors import InteropError
-from zkconnect.system_contracts import BASE_TOKEN_HOLDER, BOOTLOADER, L1_MESSENGER
+from zkconnect.protocol.addresses import BASE_TOKEN_HOLDER, BOOTLOADER, L1_MESSENGER
 
 if TYPE_CHECKING:
     from zkconnect.devnet import Devnet

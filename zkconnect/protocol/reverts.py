@@ -14,7 +14,6 @@ from eth_abi.abi import decode
 from eth_utils.crypto import keccak
 
 from zkconnect.artifacts import available, load
-from zkconnect.chain import decode_revert_reason
 
 __all__ = ["custom_errors", "describe_revert", "error_name"]
 
@@ -69,3 +68,17 @@ def describe_revert(data: bytes) -> str:
             return f"{name}(<undecodable: 0x{data[4:].hex()}>)"
         return f"{name}({', '.join(_show(v) for v in values)})"
     return decode_revert_reason(data)
+
+
+def decode_revert_reason(data: bytes) -> str:
+    """A human reading of revert data: ``Error(string)``, ``Panic(uint256)``, or the raw selector."""
+    if data[:4] == bytes.fromhex("08c379a0") and len(data) >= 68:
+        try:
+            from eth_abi.abi import decode
+
+            return str(decode(["string"], data[4:])[0])
+        except Exception:
+            return "0x" + data.hex()
+    if data[:4] == bytes.fromhex("4e487b71") and len(data) == 36:
+        return f"Panic(0x{int.from_bytes(data[4:], 'big'):02x})"
+    return "0x" + data.hex() if data else ""

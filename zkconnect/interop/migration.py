@@ -24,17 +24,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zkconnect.abi_errors import describe_revert
-from zkconnect.chain import Receipt
+from zkconnect.engine.chain import Receipt
 from zkconnect.errors import InteropError
-from zkconnect.system_contracts import (
+from zkconnect.genesis.system_contracts import _calldata
+from zkconnect.protocol.addresses import (
     BOOTLOADER,
     DEVNET_DEPLOYER,
     L2_CHAIN_ASSET_HANDLER,
     SERVICE_TRANSACTION_SENDER,
     SYSTEM_CONTEXT,
-    _calldata,
 )
+from zkconnect.protocol.reverts import describe_revert
 
 if TYPE_CHECKING:
     from zkconnect.devnet import Devnet

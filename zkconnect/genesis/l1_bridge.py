@@ -1,6 +1,6 @@
 """The L1 shared bridge: installers for the L1AssetRouter, L1Nullifier, L1NativeTokenVault and L1AssetTracker.
 
-:func:`install_l1_bridge` runs after :func:`~zkconnect.system_contracts.install_l1_contracts` (the Bridgehub,
+:func:`install_l1_bridge` runs after :func:`~zkconnect.genesis.system_contracts.install_l1_contracts` (the Bridgehub,
 message root and per-chain settlement/Mailbox contracts). It deploys the four bridge contracts keylessly, wires
 them together, points ``Bridgehub.assetRouter()`` at the router, and deploys one real L1 ERC20 per ERC20 base
 token of the topology, at an address that depends only on the token's symbol (:func:`base_token_l1_address`), so
@@ -18,15 +18,15 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from zkconnect.artifacts import load
-from zkconnect.asset_contracts import ASSET_DEPLOYER, BRIDGED_TOKEN_BEACON, BRIDGED_TOKEN_IMPLEMENTATION
-from zkconnect.chain import Chain, Receipt
+from zkconnect.engine.chain import Chain, Receipt
 from zkconnect.errors import ArtifactError, ConfigError
-from zkconnect.system_contracts import (
+from zkconnect.genesis.asset_contracts import ASSET_DEPLOYER, BRIDGED_TOKEN_BEACON, BRIDGED_TOKEN_IMPLEMENTATION
+from zkconnect.genesis.system_contracts import L1Contracts
+from zkconnect.protocol.addresses import (
     COMPLEX_UPGRADER,
     DEVNET_DEPLOYER,
     ETH_TOKEN_ADDRESS,
     L2_ASSET_ROUTER,
-    L1Contracts,
     ntv_asset_id,
 )
 
@@ -86,7 +86,7 @@ class L1Bridge:
 def _call(chain: Chain, sender: bytes, to: bytes | None, data: bytes, what: str) -> Receipt:
     receipt = chain.system_call(sender, to, data)
     if not receipt.ok:
-        from zkconnect.abi_errors import describe_revert
+        from zkconnect.protocol.reverts import describe_revert
 
         raise ConfigError(f"chain {chain.chain_id}: {what} reverted: {describe_revert(receipt.output)}")
     return receipt

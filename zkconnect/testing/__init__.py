@@ -36,17 +36,26 @@ from eth_abi.abi import decode, encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
-from zkconnect.abi_errors import describe_revert
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import Artifact
 from zkconnect.artifacts import load as load_artifact
-from zkconnect.batches import L1_MESSAGE_SENT_TOPIC
-from zkconnect.chain import Chain, Log, Receipt
 from zkconnect.compiler import CompiledContract, compile_sources
 from zkconnect.config import ChainConfig
+from zkconnect.engine.chain import Chain, Log, Receipt
 from zkconnect.errors import InteropError, TransactionReverted, ZkConnectError
-from zkconnect.ledger import Entry, Stage
-from zkconnect.messages import (
+from zkconnect.interop.ledger import Entry, Stage
+from zkconnect.interop.relayer import RelayReport
+from zkconnect.interop.sealer import L1_MESSAGE_SENT_TOPIC
+from zkconnect.interop.settlement import SettlementError
+from zkconnect.protocol.addresses import (
+    BASE_TOKEN_HOLDER,
+    BASE_TOKEN_HOLDER_INITIAL_BALANCE,
+    ETH_TOKEN_ADDRESS,
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+    L2_NATIVE_TOKEN_VAULT,
+)
+from zkconnect.protocol.messages import (
     FINALIZE_DEPOSIT_SELECTOR,
     INDIRECT_CALL_SELECTOR,
     INTEROP_CALL_VALUE_SELECTOR,
@@ -59,16 +68,7 @@ from zkconnect.messages import (
     format_evm_v1,
     interop_call_value,
 )
-from zkconnect.relayer import RelayReport
-from zkconnect.settlement import SettlementError
-from zkconnect.system_contracts import (
-    BASE_TOKEN_HOLDER,
-    BASE_TOKEN_HOLDER_INITIAL_BALANCE,
-    ETH_TOKEN_ADDRESS,
-    INTEROP_CENTER,
-    INTEROP_HANDLER,
-    L2_NATIVE_TOKEN_VAULT,
-)
+from zkconnect.protocol.reverts import describe_revert
 
 if TYPE_CHECKING:
     from web3 import Web3
@@ -785,7 +785,7 @@ def assert_supply_conserved(devnet: Devnet) -> None:
 
 def _unfinalized_base_token_withdrawals(devnet: Devnet, chain_ids: set[int]) -> int:
     """What ``L2BaseToken.withdraw`` sent to L1 from ``chain_ids`` and L1 has not paid out yet."""
-    from zkconnect.system_contracts import L2_BASE_TOKEN
+    from zkconnect.protocol.addresses import L2_BASE_TOKEN
 
     total = 0
     for entry in devnet.ledger:
@@ -882,7 +882,7 @@ def _l1_bridge(devnet: Devnet) -> Any:
 
 
 def _pending_withdrawals(devnet: Devnet, asset: bytes) -> list[_Withdrawal]:
-    from zkconnect.system_contracts import L2_ASSET_ROUTER
+    from zkconnect.protocol.addresses import L2_ASSET_ROUTER
 
     out = []
     for entry in devnet.ledger:
@@ -897,7 +897,7 @@ def _pending_withdrawals(devnet: Devnet, asset: bytes) -> list[_Withdrawal]:
 
 
 def _pending_deposits(devnet: Devnet, asset: bytes) -> list[_Deposit]:
-    from zkconnect.system_contracts import L2_ASSET_ROUTER
+    from zkconnect.protocol.addresses import L2_ASSET_ROUTER
 
     queue = devnet.priority
     gateway = devnet.config.gateway

@@ -9,8 +9,8 @@ registration), through :meth:`Chain.system_call`. Gateway additionally gets one
 chain type manager and one ``L1ChainSettlement`` per chain. Those are deployed normally (their
 constructors run), keylessly from :data:`DEVNET_DEPLOYER`.
 
->>> from zkconnect.chain import Chain
->>> from zkconnect.clock import Clock
+>>> from zkconnect.engine.chain import Chain
+>>> from zkconnect.engine.clock import Clock
 >>> chain = Chain(6565, Clock())
 >>> l2 = install_l2_system_contracts(chain, l1_chain_id=31337, settlement_layer_chain_id=506,
 ...     gateway_chain_id=506, base_token_asset_id=eth_asset_id(31337))
@@ -20,7 +20,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,125 +28,45 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from zkconnect.artifacts import load
-from zkconnect.chain import Chain, Receipt
+from zkconnect.engine.chain import Chain, Receipt
 from zkconnect.errors import ConfigError
+from zkconnect.protocol.addresses import (
+    BASE_TOKEN_HOLDER,
+    BASE_TOKEN_HOLDER_INITIAL_BALANCE,
+    BOOTLOADER,
+    COMPLEX_UPGRADER,
+    DEFAULT_MAX_NUMBER_OF_ZK_CHAINS,
+    DEVNET_DEPLOYER,
+    DEVNET_OWNER,
+    ETH_TOKEN_ADDRESS,
+    GW_ASSET_TRACKER,
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+    L1_MESSENGER,
+    L1_ZK_TOKEN_PLACEHOLDER,
+    L2_BRIDGEHUB,
+    L2_CHAIN_ASSET_HANDLER,
+    L2_INTEROP_ROOT_STORAGE,
+    L2_MESSAGE_ROOT,
+    L2_MESSAGE_VERIFICATION,
+    L2_SYSTEM_CONTRACTS,
+    SERVICE_TRANSACTION_SENDER,
+    SYSTEM_CONTEXT,
+    ntv_asset_id,
+)
 
 __all__ = [
-    "BASE_TOKEN_HOLDER",
-    "BASE_TOKEN_HOLDER_INITIAL_BALANCE",
-    "BOOTLOADER",
-    "COMPLEX_UPGRADER",
-    "COMPRESSOR",
-    "DEFAULT_MAX_NUMBER_OF_ZK_CHAINS",
-    "DEVNET_DEPLOYER",
-    "DEVNET_OWNER",
-    "ETH_TOKEN_ADDRESS",
-    "GW_ASSET_TRACKER",
-    "INTEROP_CENTER",
-    "INTEROP_HANDLER",
-    "KNOWN_CODE_STORAGE",
-    "L1_MESSENGER",
-    "L2_ASSET_ROUTER",
-    "L2_ASSET_TRACKER",
-    "L2_BASE_TOKEN",
-    "L2_BRIDGEHUB",
-    "L2_CHAIN_ASSET_HANDLER",
-    "L2_INTEROP_ROOT_STORAGE",
-    "L2_MESSAGE_ROOT",
-    "L2_MESSAGE_VERIFICATION",
-    "L2_NATIVE_TOKEN_VAULT",
-    "L2_SYSTEM_CONTRACTS",
-    "SERVICE_TRANSACTION_SENDER",
-    "SETTLEMENT_LAYER_RELAY_SENDER",
-    "SYSTEM_CONTEXT",
     "GatewayContracts",
     "GatewaySettledChain",
     "InteropPeer",
     "L1Contracts",
     "L1SettledChain",
     "L2SystemContracts",
-    "eth_asset_id",
     "install_gateway_contracts",
     "install_l1_contracts",
     "install_l2_system_contracts",
     "install_tx_number_hook",
-    "ntv_asset_id",
 ]
-
-
-def _addr(value: int) -> bytes:
-    return value.to_bytes(20, "big")
-
-
-# ---- special senders --------------------------------------------------------------------------
-
-BOOTLOADER = _addr(0x8001)
-"""Writes interop roots, sets the settlement layer and the interop fee."""
-COMPLEX_UPGRADER = _addr(0x800F)
-"""The only caller of the ``initL2`` functions."""
-SERVICE_TRANSACTION_SENDER = b"\xff" * 20
-"""Sender of L1->L2 service transactions (chain registration)."""
-SETTLEMENT_LAYER_RELAY_SENDER = b"\x11" * 20
-"""Sender of the L1->L2 transactions Gateway relays."""
-
-# ---- canonical L2 addresses (era-contracts L2ContractAddresses.sol) ----------------------------
-
-KNOWN_CODE_STORAGE = _addr(0x8004)
-L1_MESSENGER = _addr(0x8008)
-L2_BASE_TOKEN = _addr(0x800A)
-SYSTEM_CONTEXT = _addr(0x800B)
-COMPRESSOR = _addr(0x800E)
-L2_BRIDGEHUB = _addr(0x10002)
-L2_ASSET_ROUTER = _addr(0x10003)
-L2_NATIVE_TOKEN_VAULT = _addr(0x10004)
-L2_MESSAGE_ROOT = _addr(0x10005)
-L2_INTEROP_ROOT_STORAGE = _addr(0x10008)
-L2_MESSAGE_VERIFICATION = _addr(0x10009)
-L2_CHAIN_ASSET_HANDLER = _addr(0x1000A)
-INTEROP_CENTER = _addr(0x1000D)
-INTEROP_HANDLER = _addr(0x1000E)
-L2_ASSET_TRACKER = _addr(0x1000F)
-GW_ASSET_TRACKER = _addr(0x10010)
-BASE_TOKEN_HOLDER = _addr(0x10011)
-
-L2_SYSTEM_CONTRACTS: Mapping[bytes, str] = {
-    SYSTEM_CONTEXT: "SystemContext",
-    L1_MESSENGER: "L1Messenger",
-    L2_BASE_TOKEN: "L2BaseToken",
-    L2_BRIDGEHUB: "L2Bridgehub",
-    L2_MESSAGE_ROOT: "L2MessageRoot",
-    L2_INTEROP_ROOT_STORAGE: "L2InteropRootStorage",
-    L2_MESSAGE_VERIFICATION: "L2MessageVerification",
-    INTEROP_CENTER: "InteropCenter",
-    INTEROP_HANDLER: "InteropHandler",
-    GW_ASSET_TRACKER: "GWAssetTracker",
-    BASE_TOKEN_HOLDER: "BaseTokenHolder",
-    L2_CHAIN_ASSET_HANDLER: "L2ChainAssetHandler",
-}
-"""Address -> artifact name of every contract :func:`install_l2_system_contracts` places."""
-
-# ---- devnet defaults ----------------------------------------------------------------------------
-
-BASE_TOKEN_HOLDER_INITIAL_BALANCE = 2**127 - 1
-"""The base-token reserve each chain's BaseTokenHolder starts with (era-contracts' value)."""
-DEFAULT_MAX_NUMBER_OF_ZK_CHAINS = 100
-ETH_TOKEN_ADDRESS = _addr(1)
-"""L1 address that stands for ETH in asset ids."""
-DEVNET_DEPLOYER = keccak(b"zkconnect:deployer")[12:]
-"""Keyless deployer of the L1 contracts and Gateway executors (reached through ``system_call``)."""
-DEVNET_OWNER = keccak(b"zkconnect:owner")[12:]
-"""Default owner of the system contracts (may pause the InteropCenter)."""
-_L1_ZK_TOKEN_PLACEHOLDER = keccak(b"zkconnect:zk-token")[12:]
-
-
-def ntv_asset_id(origin_chain_id: int, token: bytes) -> bytes:
-    """``keccak256(abi.encode(originChainId, 0x…010004, token))``: an NTV asset id."""
-    return keccak(encode(["uint256", "address", "address"], [origin_chain_id, L2_NATIVE_TOKEN_VAULT, token]))
-
-
-def eth_asset_id(l1_chain_id: int) -> bytes:
-    """The asset id of ETH (the usual base token)."""
-    return ntv_asset_id(l1_chain_id, ETH_TOKEN_ADDRESS)
 
 
 def _selector(signature: str) -> bytes:
@@ -276,7 +196,7 @@ def install_l2_system_contracts(
             raise ConfigError(f"{what} must be positive, got {value}")
     if len(base_token_asset_id) != 32 or base_token_asset_id == bytes(32):
         raise ConfigError("base_token_asset_id must be a non-zero bytes32")
-    zk_asset = ntv_asset_id(l1_chain_id, _L1_ZK_TOKEN_PLACEHOLDER) if zk_token_asset_id is None else zk_token_asset_id
+    zk_asset = ntv_asset_id(l1_chain_id, L1_ZK_TOKEN_PLACEHOLDER) if zk_token_asset_id is None else zk_token_asset_id
     peer_list = tuple(peers)
 
     for address, name in L2_SYSTEM_CONTRACTS.items():

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zkconnect.errors import InteropError
-from zkconnect.merkle import DynamicIncrementalMerkle, FullMerkle, batch_root_leaf, chain_id_leaf
+from zkconnect.protocol.merkle import DynamicIncrementalMerkle, FullMerkle, batch_root_leaf, chain_id_leaf
 
 __all__ = ["MessageRootTwin", "TreesAt"]
 
