@@ -197,13 +197,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_STATE].overrides()  # a bad ini value stops the run here, before any test
     if config.stash[_STATE].show_internal:
         # sys.modules, not the package attribute: pytester's in-process runs re-import zkconnect.testing
-        importlib.import_module("zkconnect.testing").SHOW_INTERNAL_FRAMES = True
+        importlib.import_module("zkconnect.testing").SHOW_INTERNAL_FRAMES = True  # type: ignore[attr-defined]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Back to hiding zkconnect's frames (pytester runs several sessions in one process)."""
     if "zkconnect.testing" in sys.modules:
-        sys.modules["zkconnect.testing"].SHOW_INTERNAL_FRAMES = False
+        sys.modules["zkconnect.testing"].SHOW_INTERNAL_FRAMES = False  # type: ignore[attr-defined]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
