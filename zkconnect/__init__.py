@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from zkconnect.devnet import Devnet
     from zkconnect.engine.chain import Chain, GenesisAccount, Log, Receipt
     from zkconnect.engine.clock import Clock
+    from zkconnect.interop.ledger import Entry, Stage
+    from zkconnect.interop.relayer import Relayer, RelayReport
+    from zkconnect.interop.settlement import LogProof
+    from zkconnect.protocol.messages import InteropCallStarter, format_evm_v1
 
 # Imported on first use: the pytest plugin loads this package in every pytest run, and the EVM
 # stack behind these names takes most of a second to import.
@@ -49,6 +53,13 @@ _LAZY = {
     "default_config": "zkconnect.config",
     "load_config": "zkconnect.config",
     "Devnet": "zkconnect.devnet",
+    "Entry": "zkconnect.interop.ledger",
+    "Stage": "zkconnect.interop.ledger",
+    "RelayReport": "zkconnect.interop.relayer",
+    "Relayer": "zkconnect.interop.relayer",
+    "LogProof": "zkconnect.interop.settlement",
+    "InteropCallStarter": "zkconnect.protocol.messages",
+    "format_evm_v1": "zkconnect.protocol.messages",
 }
 
 
@@ -79,17 +90,24 @@ __all__ = [
     "DevAccount",
     "Devnet",
     "DevnetConfig",
+    "Entry",
     "GenesisAccount",
+    "InteropCallStarter",
     "InteropError",
     "InvalidTransaction",
     "Log",
+    "LogProof",
     "ProofUnavailable",
     "Receipt",
+    "RelayReport",
+    "Relayer",
+    "Stage",
     "TransactionReverted",
     "UnknownSnapshot",
     "ZkConnectError",
     "__version__",
     "default_config",
     "dev_accounts",
+    "format_evm_v1",
     "load_config",
 ]
