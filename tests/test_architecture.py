@@ -7,6 +7,8 @@ and under ``TYPE_CHECKING``), so a cycle cannot hide behind a late import.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -255,3 +257,26 @@ def _foreign_writes(module: str) -> list[str]:
 def test_no_module_writes_the_attributes_of_another_modules_objects() -> None:
     writes = [w for m in _modules() for w in _foreign_writes(m)]
     assert not writes, "\n".join(writes)
+
+
+def _modules_loaded_by(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+    ).stdout
+    return set(out.split())
+
+
+def test_importing_the_package_loads_no_evm() -> None:
+    """The plugin imports zkconnect in every pytest run of a user's project: it must stay cheap."""
+    loaded = _modules_loaded_by("import zkconnect")
+    assert "eth" not in loaded and "zkconnect.devnet" not in loaded
+
+
+def test_the_protocol_layer_runs_without_py_evm() -> None:
+    protocol = sorted(m for m in _modules() if m.startswith("zkconnect.protocol."))
+    loaded = _modules_loaded_by("\n".join(f"import {m}" for m in protocol))
+    assert "eth" not in loaded
