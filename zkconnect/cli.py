@@ -6,12 +6,15 @@ a terminal.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -94,7 +97,7 @@ def up(
     from zkconnect.rpc.endpoints import RpcEndpoints
 
     console = _console()
-    overrides: dict[str, Any] = {
+    overrides: dict[str, str | int | None] = {
         "relay": relay,
         "timing": timing,
         "host": host,
@@ -280,8 +283,6 @@ def _serve(
 ) -> None:
     """Run the RPC server until SIGINT/SIGTERM; ``ready(real_ports)`` prints the banner; ``ticks`` is
     ``(seconds, work)`` to run on the request thread on an interval (realistic timing)."""
-    import asyncio
-
     from zkconnect.rpc.server import RpcServer
 
     server = RpcServer(dispatchers, ports, host=host)
@@ -370,12 +371,9 @@ def _default_rpc_url(config_path: str | None) -> str:
     return f"http://{config.host}:{port}"
 
 
-def rpc_request(url: str, method: str, params: list[Any] | None = None, timeout: float = 30.0) -> Any:
+def rpc_request(url: str, method: str, params: Sequence[object] | None = None, timeout: float = 30.0) -> Any:
     """Call one JSON-RPC method over HTTP; a :class:`click.ClickException` says what went wrong."""
-    import urllib.error
-    import urllib.request
-
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params or [])}).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -456,7 +454,7 @@ def msgs(rpc_url: str | None, config_path: str | None, as_json: bool, pending: b
     from rich.table import Table
 
     url = rpc_url or _default_rpc_url(config_path)
-    flt: dict[str, Any] = {}
+    flt: dict[str, bool | str] = {}
     if pending:
         flt["pending"] = True
     if stage:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import gzip
 import json
 
+import zkconnect.rpc.encoding as enc
 from zkconnect.errors import UnknownSnapshot
-from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import Dispatcher, MethodSpec, rpc_method
 from zkconnect.rpc.errors import InvalidParams
 from zkconnect.rpc.json_types import JSON

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 
 from eth.abc import SignedTransactionAPI
 
+import zkconnect.rpc.encoding as enc
+import zkconnect.rpc.protocol as jsonrpc
 from zkconnect.devnet import Devnet
 from zkconnect.engine.chain import BlockRecord, Chain, Receipt
-from zkconnect.rpc import encoding as enc
-from zkconnect.rpc import protocol
 from zkconnect.rpc.errors import InvalidParams, MethodNotFound, RpcError, RpcSetupError
 from zkconnect.rpc.filters import Filter, FilterRegistry
 from zkconnect.rpc.json_types import JSON, JsonObject, Params
@@ -248,13 +248,13 @@ class Dispatcher:
         with self.lock:
             return handler([] if params is None else params)
 
-    def handle(self, body: bytes | str) -> protocol.Response:
+    def handle(self, body: bytes | str) -> jsonrpc.Response:
         """Answer a raw JSON-RPC body (single or batch); ``None`` when there is nothing to send."""
-        return protocol.handle(body, self.call, self.limits)
+        return jsonrpc.handle(body, self.call, self.limits)
 
     def handle_bytes(self, body: bytes | str) -> bytes:
         """:meth:`handle`, serialized."""
-        return protocol.encode(self.handle(body))
+        return jsonrpc.encode(self.handle(body))
 
     # ------------------------------------------------------------------ blocks and objects the tables share
 

@@ -16,17 +16,21 @@ from collections.abc import Mapping
 
 from zkconnect.devnet import Devnet
 from zkconnect.engine.chain import Chain
-from zkconnect.rpc import devmethods, eth_execution, eth_history, eth_state, zkdev, zks
+from zkconnect.rpc.devmethods import TABLE as DEV_TABLE
 from zkconnect.rpc.dispatcher import Dispatcher, DispatcherState, ServedAt
+from zkconnect.rpc.eth_execution import TABLE as EXECUTION_TABLE
+from zkconnect.rpc.eth_history import TABLE as HISTORY_TABLE
+from zkconnect.rpc.eth_state import TABLE as STATE_TABLE
 from zkconnect.rpc.json_types import JsonObject
 from zkconnect.rpc.protocol import Limits
 from zkconnect.rpc.registry import MethodRegistry
+from zkconnect.rpc.zkdev import TABLE as ZKDEV_TABLE
+from zkconnect.rpc.zkdev import describe
+from zkconnect.rpc.zks import TABLE as ZKS_TABLE
 
 __all__ = ["DEFAULT_REGISTRY", "RpcEndpoints", "build_dispatcher"]
 
-DEFAULT_REGISTRY = MethodRegistry(
-    [eth_state.TABLE, eth_history.TABLE, eth_execution.TABLE, devmethods.TABLE, zks.TABLE, zkdev.TABLE]
-)
+DEFAULT_REGISTRY = MethodRegistry([STATE_TABLE, HISTORY_TABLE, EXECUTION_TABLE, DEV_TABLE, ZKS_TABLE, ZKDEV_TABLE])
 """The standard methods on every chain, dev methods, ``zks_*`` on a devnet's L2s, ``zkdev_*`` on a devnet's chains."""
 
 
@@ -95,7 +99,7 @@ class RpcEndpoints:
 
     def describe(self) -> JsonObject:
         """The devnet's description with the real ports (what ``zkdev up`` prints, ``zkdev_getConfig``)."""
-        return zkdev.describe(self.devnet, self.served)
+        return describe(self.devnet, self.served)
 
     def snapshot_state(self) -> dict[str, DispatcherState]:
         """Every dispatcher's filters and impersonation."""

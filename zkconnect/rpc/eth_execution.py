@@ -14,8 +14,8 @@ from eth_account.account import Account
 from eth_account.messages import encode_defunct, encode_typed_data
 from eth_utils.address import to_checksum_address
 
+import zkconnect.rpc.encoding as enc
 from zkconnect.errors import InvalidTransaction
-from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import Dispatcher, MethodSpec, rpc_method
 from zkconnect.rpc.errors import InvalidParams, RpcError
 from zkconnect.rpc.eth_state import SUGGESTED_TIP

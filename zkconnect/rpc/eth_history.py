@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import rlp
 from eth.abc import SignedTransactionAPI
 
+import zkconnect.rpc.encoding as enc
 from zkconnect.engine.chain import BlockRecord
-from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import Dispatcher, MethodSpec, rpc_method
 from zkconnect.rpc.errors import RpcError
 from zkconnect.rpc.filters import decode_log_filter, query_logs

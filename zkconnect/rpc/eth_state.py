@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from eth_utils.crypto import keccak
 
+import zkconnect.rpc.encoding as enc
 from zkconnect.engine.chain import BlockRecord
-from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import Dispatcher, MethodSpec, rpc_method
 from zkconnect.rpc.errors import InvalidParams
 from zkconnect.rpc.json_types import JSON, JsonObject

@@ -11,8 +11,8 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import zkconnect.rpc.encoding as enc
 from zkconnect.engine.chain import Chain, Log
-from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.errors import InvalidParams, RpcError
 from zkconnect.rpc.json_types import JsonObject
 

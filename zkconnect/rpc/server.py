@@ -22,8 +22,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import WSMsgType, web
 
-from zkconnect.rpc import protocol
+import zkconnect.rpc.protocol as jsonrpc
 from zkconnect.rpc.dispatcher import Dispatcher
+from zkconnect.rpc.errors import RpcSetupError
 from zkconnect.rpc.subscriptions import Outbox, Subscriber, SubscriptionFeed
 
 __all__ = ["RpcServer"]
@@ -81,10 +82,8 @@ class RpcServer:
             site = web.TCPSite(runner, self.host, self.ports.get(name, 0))
             await site.start()
             self._runners.append(runner)
-            server = getattr(site, "_server", None)
-            sockets = getattr(server, "sockets", None) or []
-            if sockets:
-                self.ports[name] = int(sockets[0].getsockname()[1])
+            if runner.addresses:
+                self.ports[name] = int(runner.addresses[0][1])
             self.feeds[name].attach()
         return dict(self.ports)
 
@@ -95,7 +94,7 @@ class RpcServer:
         to stderr and the ticking goes on.
         """
         if self._loop is None:
-            raise RuntimeError("start the server before scheduling work on it")
+            raise RpcSetupError("start the server before scheduling work on it")
 
         async def ticker() -> None:
             loop = asyncio.get_running_loop()
@@ -155,14 +154,14 @@ class RpcServer:
             response = await self._run(name, body, self.dispatchers[name].call)
             if response is None:
                 return web.Response(status=204, headers=_CORS)
-            return web.Response(body=protocol.encode(response), content_type="application/json", headers=_CORS)
+            return web.Response(body=jsonrpc.encode(response), content_type="application/json", headers=_CORS)
 
         return handle
 
-    async def _run(self, name: str, body: bytes | str, call: protocol.Call) -> protocol.Response:
+    async def _run(self, name: str, body: bytes | str, call: jsonrpc.Call) -> jsonrpc.Response:
         loop = asyncio.get_running_loop()
         limits = self.dispatchers[name].limits
-        return await loop.run_in_executor(self._executor, protocol.handle, body, call, limits)
+        return await loop.run_in_executor(self._executor, jsonrpc.handle, body, call, limits)
 
     # ------------------------------------------------------------------ WebSocket
 
@@ -179,7 +178,7 @@ class RpcServer:
                 if msg.type == WSMsgType.TEXT or msg.type == WSMsgType.BINARY:
                     response = await self._run(name, msg.data, call)
                     if response is not None:
-                        subscriber.outbox.put(protocol.encode(response).decode())
+                        subscriber.outbox.put(jsonrpc.encode(response).decode())
                 elif msg.type == WSMsgType.ERROR:
                     break
         finally:

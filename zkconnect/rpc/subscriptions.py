@@ -16,9 +16,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import zkconnect.rpc.encoding as enc
+import zkconnect.rpc.protocol as jsonrpc
 from zkconnect.engine.chain import BlockRecord
-from zkconnect.rpc import encoding as enc
-from zkconnect.rpc import protocol
 from zkconnect.rpc.dispatcher import Dispatcher
 from zkconnect.rpc.errors import InvalidParams
 from zkconnect.rpc.filters import LogFilter, decode_log_filter
@@ -108,7 +108,7 @@ class SubscriptionFeed:
 
     # ------------------------------------------------------------------ requests
 
-    def call_for(self, subscriber: Subscriber) -> protocol.Call:
+    def call_for(self, subscriber: Subscriber) -> jsonrpc.Call:
         """The ``call`` of one connection: ``eth_subscribe``/``eth_unsubscribe`` here, the rest to the dispatcher."""
 
         def call(method: str, params: Params) -> JSON:

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+import zkconnect.rpc.encoding as enc
 from zkconnect.config import RelayMode
 from zkconnect.devnet import Devnet
 from zkconnect.errors import UnknownSnapshot
 from zkconnect.interop.ledger import Entry, Stage
 from zkconnect.interop.relayer import RelayReport
 from zkconnect.protocol.addresses import L2_SYSTEM_CONTRACTS
-from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import Dispatcher, MethodSpec, ServedAt, rpc_method
 from zkconnect.rpc.errors import InvalidParams
 from zkconnect.rpc.json_types import JSON, JsonObject

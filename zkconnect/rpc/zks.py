@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import zkconnect.rpc.encoding as enc
 from zkconnect.devnet import Devnet
 from zkconnect.engine.chain import BlockRecord, Receipt
 from zkconnect.errors import InteropError, ProofUnavailable
@@ -28,7 +29,6 @@ from zkconnect.genesis.build import base_token_address
 from zkconnect.interop.sealer import SealedLog
 from zkconnect.interop.settlement import BatchExecution
 from zkconnect.protocol.addresses import L2_ASSET_ROUTER
-from zkconnect.rpc import encoding as enc
 from zkconnect.rpc.dispatcher import Dispatcher, MethodSpec, ReceiptHook, rpc_method
 from zkconnect.rpc.errors import InvalidParams
 from zkconnect.rpc.json_types import JSON, JsonObject
