@@ -45,14 +45,19 @@ class ZkProvider(JSONBaseProvider):
     def make_batch_request(self, requests: list[tuple[RPCEndpoint, Any]]) -> list[RPCResponse] | RPCResponse:
         """Encode, dispatch and decode a batch."""
         raw = self.dispatcher.handle_bytes(self.encode_batch_rpc_request(requests))
-        response = cast(Any, self.decode_rpc_response(raw))
+        response: object = self.decode_rpc_response(raw)
         if isinstance(response, list):
-            return sorted(response, key=lambda r: r.get("id") or 0)
+            return sorted(cast(list[RPCResponse], response), key=_request_order)
         return cast(RPCResponse, response)
 
     def is_connected(self, show_traceback: bool = False) -> bool:
         """Always connected: the chain is in this process."""
         return True
+
+
+def _request_order(response: RPCResponse) -> int:
+    rid = response.get("id")
+    return rid if isinstance(rid, int) else 0
 
 
 def dispatcher_for(devnet: Devnet, chain: str | int) -> Dispatcher:
