@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from zkconnect.accounts import DevAccount, dev_accounts
 from zkconnect.config import ChainConfig, DevnetConfig, default_config
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from zkconnect.interop.migration import ChainMigration
 
 __all__ = ["Devnet", "Stateful"]
+
+_C = TypeVar("_C")
 
 
 class Stateful(Protocol):
@@ -269,6 +271,10 @@ class Devnet:
     def register(self, component: Stateful) -> None:
         """Include an off-chain component in every later devnet snapshot."""
         self._components.append(component)
+
+    def component(self, kind: type[_C]) -> _C | None:
+        """The registered component of type ``kind`` (the first), or None: how a layer above finds its own."""
+        return next((c for c in self._components if isinstance(c, kind)), None)
 
     def snapshot(self) -> int:
         """Capture every chain, the clock and all registered components; returns an id."""
