@@ -14,13 +14,14 @@ from typing import cast
 import rlp
 from eth import constants
 from eth._utils.address import generate_contract_address
-from eth.abc import BlockHeaderAPI, MiningChainAPI, ReceiptAPI, SignedTransactionAPI, StateAPI
+from eth.abc import BlockHeaderAPI, ReceiptAPI, SignedTransactionAPI, StateAPI
 from eth.chains.base import MiningChain
 from eth.db.atomic import AtomicDB
 from eth.db.chain import ChainDB
+from eth.typing import AccountDetails, AccountState, HeaderParams
 from eth.vm.forks.prague import PragueVM
 from eth_keys.datatypes import PrivateKey
-from eth_typing import Address
+from eth_typing import Address, BlockNumber
 from eth_utils.crypto import keccak
 from eth_utils.exceptions import ValidationError
 
@@ -31,13 +32,12 @@ from zkconnect.errors import ChainError, ChainIdMismatch, InvalidTransaction
 __all__ = ["BlockBuilder", "DevMiningChain", "MinedBlock", "new_dev_chain", "record_block"]
 
 PreTransactionHook = Callable[[StateAPI, int], None]
-HeaderParams = int | bytes
 
 
 class DevMiningChain(MiningChain):
     """A post-merge chain whose gas limit stays constant."""
 
-    def create_header_from_parent(self, parent_header: BlockHeaderAPI, **header_params: int | bytes) -> BlockHeaderAPI:
+    def create_header_from_parent(self, parent_header: BlockHeaderAPI, **header_params: HeaderParams) -> BlockHeaderAPI:
         """The next header, with the parent's gas limit."""
         header_params["gas_limit"] = parent_header.gas_limit
         return super().create_header_from_parent(parent_header, **header_params)
@@ -126,7 +126,7 @@ def new_dev_chain(
     base_fee: int,
     timestamp: int,
     genesis_state: tuple[bytes, Mapping[bytes, bytes]] | None,
-) -> MiningChainAPI:
+) -> MiningChain:
     """A fresh Prague :class:`DevMiningChain` with id ``chain_id`` (a subclass of its own, so no two chains share
     the class attribute), its genesis built from ``alloc`` or from a stored state (root and database entries)."""
     chain_class = DevMiningChain.configure(
@@ -145,16 +145,13 @@ def new_dev_chain(
         "base_fee_per_gas": base_fee,
     }
     if genesis_state is None:
-        state = {
-            bytes(addr): {
-                "balance": acct.balance,
-                "nonce": acct.nonce,
-                "code": acct.code,
-                "storage": dict(acct.storage),
-            }
+        state: AccountState = {
+            Address(bytes(addr)): AccountDetails(
+                balance=acct.balance, nonce=acct.nonce, code=acct.code, storage=dict(acct.storage)
+            )
             for addr, acct in alloc.items()
         }
-        return chain_class.from_genesis(AtomicDB(), params, state)  # type: ignore[arg-type]
+        return cast(MiningChain, chain_class.from_genesis(AtomicDB(), params, state))
     if alloc:
         raise ChainError("pass either alloc or genesis_state, not both")
     root, entries = genesis_state
@@ -164,13 +161,13 @@ def new_dev_chain(
     if not db.exists(root):
         raise ChainError(f"genesis state root 0x{root.hex()} is not in the given entries")
     header = PragueVM.create_genesis_header(**params, state_root=root)
-    return chain_class.from_genesis_header(db, header)  # type: ignore[return-value]
+    return cast(MiningChain, chain_class.from_genesis_header(db, header))
 
 
 class BlockBuilder:
     """Mines blocks on ``evm`` (a chain with id ``chain_id``) with timestamps from ``clock``."""
 
-    def __init__(self, evm: MiningChainAPI, chain_id: int, clock: Clock) -> None:
+    def __init__(self, evm: MiningChain, chain_id: int, clock: Clock) -> None:
         self._evm = evm
         self._chain_id = chain_id
         self._clock = clock
@@ -180,7 +177,7 @@ class BlockBuilder:
         """Records of the canonical blocks ``evm`` already holds (stored receipts carry no return data)."""
         head = self._evm.get_canonical_head()
         for number in range(int(head.block_number) + 1):
-            block = self._evm.get_canonical_block_by_number(number)
+            block = self._evm.get_canonical_block_by_number(BlockNumber(number))
             txs = tuple(block.transactions)
             receipts = self.stored_receipts(block.header) if txs else ()
             results = [TxResult.from_stored(tx, r) for tx, r in zip(txs, receipts, strict=True)]
@@ -237,7 +234,7 @@ class BlockBuilder:
             max_priority_fee_per_gas=fees[1],
             max_fee_per_gas=fees[0],
             gas=gas,
-            to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
+            to=Address(to) if to is not None else constants.CREATE_CONTRACT_ADDRESS,
             value=value,
             data=data,
             access_list=(),
@@ -255,7 +252,7 @@ class BlockBuilder:
             nonce=nonce,
             gas_price=gas_price,
             gas=gas,
-            to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
+            to=Address(to) if to is not None else constants.CREATE_CONTRACT_ADDRESS,
             value=value,
             data=data,
         ).as_signed_transaction(dummy, chain_id=self._chain_id)
@@ -322,7 +319,7 @@ class BlockBuilder:
         requeued: list[SignedTransactionAPI] = []
         included: list[SignedTransactionAPI] = []
         for tx in [*system_txs, *txs]:
-            sender = bytes(tx.sender)
+            sender = Address(bytes(tx.sender))
             is_system = bytes(tx.hash) in system
             if not is_system and sender in dropped:
                 requeued.append(tx)  # its sender's earlier transaction was dropped: it waits on that gap again

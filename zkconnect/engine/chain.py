@@ -25,8 +25,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from eth.abc import BlockAPI, MiningChainAPI, SignedTransactionAPI, StateAPI
+from eth.abc import BlockAPI, SignedTransactionAPI, StateAPI
+from eth.chains.base import MiningChain
 from eth_keys.datatypes import PrivateKey
+from eth_typing import Address, Hash32
 
 from zkconnect.engine.builder import BlockBuilder, new_dev_chain
 from zkconnect.engine.clock import Clock
@@ -109,7 +111,7 @@ class Chain:
         self._setup(chain_id, name, clock, evm)
 
     def _setup(
-        self, chain_id: int, name: str, clock: Clock, evm: MiningChainAPI, forks: ForkSchedule | None = None
+        self, chain_id: int, name: str, clock: Clock, evm: MiningChain, forks: ForkSchedule | None = None
     ) -> None:
         self.chain_id = chain_id
         self.name = name or str(chain_id)
@@ -132,9 +134,7 @@ class Chain:
         self._next_snapshot = 1
 
     @classmethod
-    def from_py_evm(
-        cls, evm: MiningChainAPI, clock: Clock, *, name: str = "", forks: ForkSchedule | None = None
-    ) -> Chain:
+    def from_py_evm(cls, evm: MiningChain, clock: Clock, *, name: str = "", forks: ForkSchedule | None = None) -> Chain:
         """Wrap an existing py-evm ``MiningChain`` (for example one whose blocks were imported).
 
         Every canonical block is indexed with its transactions and stored receipts (imported
@@ -173,7 +173,8 @@ class Chain:
 
     def py_evm_block(self, number: int) -> BlockAPI:
         """The full py-evm block (with uncles and withdrawals) at ``number``."""
-        return self._evm.get_block_by_hash(self.block(number).hash)
+        block: BlockAPI = self._evm.get_block_by_hash(Hash32(self.block(number).hash))
+        return block
 
     def raw_receipts(self, number: int) -> list[bytes]:
         """The consensus encoding of every receipt of block ``number`` (``debug_getRawReceipts``)."""
@@ -249,19 +250,19 @@ class Chain:
 
     def balance(self, address: bytes, block: int | None = None) -> int:
         """Balance in wei (latest state when ``block`` is None)."""
-        return int(self._state.at(block).get_balance(address))
+        return int(self._state.at(block).get_balance(Address(address)))
 
     def nonce(self, address: bytes, block: int | None = None) -> int:
         """Account nonce (latest state when ``block`` is None)."""
-        return int(self._state.at(block).get_nonce(address))
+        return int(self._state.at(block).get_nonce(Address(address)))
 
     def code(self, address: bytes, block: int | None = None) -> bytes:
         """Runtime code at ``address``."""
-        return bytes(self._state.at(block).get_code(address))
+        return bytes(self._state.at(block).get_code(Address(address)))
 
     def storage(self, address: bytes, slot: int, block: int | None = None) -> int:
         """One storage word."""
-        return int(self._state.at(block).get_storage(address, slot))
+        return int(self._state.at(block).get_storage(Address(address), slot))
 
     def state_root(self, block: int | None = None) -> bytes:
         """State root after ``block`` (latest, with unmined dev edits, when None)."""
@@ -280,19 +281,19 @@ class Chain:
 
     def set_balance(self, address: bytes, wei: int) -> None:
         """Set a balance directly (dev method; visible at once, mined with the next block)."""
-        self._state.edit(lambda s: s.set_balance(address, wei))
+        self._state.edit(lambda s: s.set_balance(Address(address), wei))
 
     def set_nonce(self, address: bytes, nonce: int) -> None:
         """Set an account nonce directly."""
-        self._state.edit(lambda s: s.set_nonce(address, nonce))
+        self._state.edit(lambda s: s.set_nonce(Address(address), nonce))
 
     def set_code(self, address: bytes, code: bytes) -> None:
         """Set runtime code directly."""
-        self._state.edit(lambda s: s.set_code(address, code))
+        self._state.edit(lambda s: s.set_code(Address(address), code))
 
     def set_storage(self, address: bytes, slot: int, value: int) -> None:
         """Set one storage word directly."""
-        self._state.edit(lambda s: s.set_storage(address, slot, value))
+        self._state.edit(lambda s: s.set_storage(Address(address), slot, value))
 
     def place(self, address: bytes, runtime_code: bytes, storage: Mapping[int, int] | None = None) -> None:
         """Put runtime code (and optional storage) at ``address`` without running a constructor."""
@@ -401,7 +402,7 @@ class Chain:
 
     def _check_payable(self, tx: SignedTransactionAPI) -> None:
         limit = int(self.head.header.gas_limit)
-        base_fee = int(self._evm.header.base_fee_per_gas)
+        base_fee = self.next_base_fee
         check_payable(tx, base_fee=base_fee, gas_limit=limit, balance=self.balance(tx.sender))
 
     def _next_nonce(self, sender: bytes) -> int:
@@ -424,7 +425,7 @@ class Chain:
         if nonce is None:
             nonce = self._next_nonce(key.public_key.to_canonical_address())
         if max_fee_per_gas is None:
-            max_fee_per_gas = 2 * int(self._evm.header.base_fee_per_gas) + max_priority_fee_per_gas
+            max_fee_per_gas = 2 * self.next_base_fee + max_priority_fee_per_gas
         fees = (max_fee_per_gas, max_priority_fee_per_gas)
         gas = DEFAULT_TX_GAS if gas is None else gas
         return self._builder.sign(key, to, data, value=value, gas=gas, nonce=nonce, fees=fees)

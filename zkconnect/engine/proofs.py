@@ -24,7 +24,8 @@ def account_proof(
     key = keccak(address)
     raw = state_trie.get(key)
     account = rlp.decode(raw, sedes=Account) if raw else Account()
-    nodes = tuple(rlp.encode(node) for node in state_trie.get_proof(key))
+    # trie's get_proof carries no annotations
+    nodes = tuple(rlp.encode(node) for node in state_trie.get_proof(key))  # type: ignore[no-untyped-call]
     proof = AccountProof(
         address=address,
         balance=int(account.balance),
@@ -39,5 +40,6 @@ def account_proof(
         slot_key = keccak(slot.to_bytes(32, "big"))
         value_raw = storage_trie.get(slot_key)
         value = int(rlp.decode(value_raw, sedes=rlp.sedes.big_endian_int)) if value_raw else 0
-        storage.append(StorageProof(slot, value, tuple(rlp.encode(n) for n in storage_trie.get_proof(slot_key))))
+        slot_nodes = tuple(rlp.encode(n) for n in storage_trie.get_proof(slot_key))  # type: ignore[no-untyped-call]
+        storage.append(StorageProof(slot, value, slot_nodes))
     return proof, storage

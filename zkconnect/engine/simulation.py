@@ -12,7 +12,8 @@ from typing import cast
 
 from eth import constants
 from eth._utils.address import generate_contract_address
-from eth.abc import BlockHeaderAPI, ComputationAPI, MiningChainAPI, OpcodeAPI, SignedTransactionAPI, StateAPI
+from eth.abc import BlockHeaderAPI, ComputationAPI, OpcodeAPI, SignedTransactionAPI, StateAPI
+from eth.chains.base import MiningChain
 from eth.exceptions import OutOfGas, Revert
 from eth.vm.computation import BaseComputation
 from eth.vm.forks.frontier import FrontierVM
@@ -141,7 +142,7 @@ class Simulator:
 
     def __init__(
         self,
-        evm: MiningChainAPI,
+        evm: MiningChain,
         header_at: Callable[[int | None], BlockHeaderAPI],
         chain_id: int,
         name: str,
@@ -210,7 +211,7 @@ class Simulator:
         from_ = sender if sender is not None else constants.ZERO_ADDRESS
         vm = self._evm.get_vm(header)
         if to is None:
-            start_nonce = nonce if nonce is not None else int(vm.state.get_nonce(from_))
+            start_nonce = nonce if nonce is not None else int(vm.state.get_nonce(Address(from_)))
             target = bytes(generate_contract_address(Address(from_), start_nonce))
         else:
             target = to
@@ -228,10 +229,10 @@ class Simulator:
                 raise ChainError(f"chain {self._name}: access lists need Berlin or later at this block")
             tx = builder.new_unsigned_access_list_transaction(
                 chain_id=self._chain_id,
-                nonce=state.get_nonce(from_),
+                nonce=state.get_nonce(Address(from_)),
                 gas_price=gas_price or 0,
                 gas=gas,
-                to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
+                to=Address(to) if to is not None else constants.CREATE_CONTRACT_ADDRESS,
                 value=value,
                 data=data,
                 access_list=listed,
@@ -255,8 +256,8 @@ class Simulator:
 
     @staticmethod
     def _top_up(state: StateAPI, account: bytes, needed: int) -> None:
-        if needed and state.get_balance(account) < needed:
-            state.set_balance(account, needed)
+        if needed and state.get_balance(Address(account)) < needed:
+            state.set_balance(Address(account), needed)
 
     def execute(
         self,
@@ -279,10 +280,10 @@ class Simulator:
         gas = gas if gas is not None else int(header.gas_limit)
         self._top_up(state, from_, value + gas * (gas_price or 0))
         tx = vm.create_unsigned_transaction(
-            nonce=state.get_nonce(from_),
+            nonce=state.get_nonce(Address(from_)),
             gas_price=gas_price or 0,
             gas=gas,
-            to=to if to is not None else constants.CREATE_CONTRACT_ADDRESS,
+            to=Address(to) if to is not None else constants.CREATE_CONTRACT_ADDRESS,
             value=value,
             data=data,
         )

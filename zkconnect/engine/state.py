@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from eth.abc import BlockHeaderAPI, MiningChainAPI, StateAPI
+from eth.abc import BlockHeaderAPI, StateAPI
+from eth.chains.base import MiningChain
+from eth_typing import Address
 
 from zkconnect.engine.index import BlockIndex
 from zkconnect.engine.proofs import account_proof
@@ -21,7 +23,7 @@ __all__ = ["ChainState"]
 class ChainState:
     """The states of ``evm``, whose mined blocks ``index`` holds; the pending state starts at the head's."""
 
-    def __init__(self, evm: MiningChainAPI, index: BlockIndex) -> None:
+    def __init__(self, evm: MiningChain, index: BlockIndex) -> None:
         self._evm = evm
         self._index = index
         self._root = bytes(index.blocks[-1].header.state_root)
@@ -70,11 +72,11 @@ class ChainState:
         """Put code and storage at ``address`` (nonce 1 if it had none), as a dev edit."""
 
         def change(s: StateAPI) -> None:
-            s.set_code(address, runtime_code)
-            if s.get_nonce(address) == 0:
-                s.set_nonce(address, 1)
+            s.set_code(Address(address), runtime_code)
+            if s.get_nonce(Address(address)) == 0:
+                s.set_nonce(Address(address), 1)
             for slot, value in storage.items():
-                s.set_storage(address, slot, value)
+                s.set_storage(Address(address), slot, value)
 
         self.edit(change)
 
