@@ -153,7 +153,7 @@ class ForkSchedule:
 
     def _describe(
         self, activation: int | None, chain_id: int, genesis_hash: bytes, genesis_time: int
-    ) -> dict[str, object] | None:
+    ) -> dict[str, Any] | None:
         if activation is None:
             return None
         index = self._fork_index_at(activation)
@@ -186,7 +186,7 @@ class ForkSchedule:
             "systemContracts": dict(sorted(system.items())),
         }
 
-    def eth_config(self, chain_id: int, genesis_hash: bytes, genesis_time: int, head_time: int) -> dict[str, object]:
+    def eth_config(self, chain_id: int, genesis_hash: bytes, genesis_time: int, head_time: int) -> dict[str, Any]:
         """The ``eth_config`` result: the current, next and last fork (``next``/``last`` null when none is scheduled).
 
         As geth answers: ``current`` is null before Shanghai (EIP-7910 covers post-merge forks).
@@ -194,7 +194,7 @@ class ForkSchedule:
         current = self._fork_index_at(head_time)
         last = self._fork_index_at(_MAX_UINT64)
         after = 0 if current is None else current + 1  # geth: LatestFork(t) + 1 (Shanghai after Paris)
-        out: dict[str, object] = {
+        out: dict[str, Any] = {
             "current": self._describe(self._activation(current), chain_id, genesis_hash, genesis_time),
             "next": self._describe(self._activation(after), chain_id, genesis_hash, genesis_time),
             "last": self._describe(self._activation(last), chain_id, genesis_hash, genesis_time),
