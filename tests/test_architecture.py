@@ -235,6 +235,8 @@ THIRD_PARTY_WRITES = {
     ("zkconnect.pytest_plugin", "traceback"),  # pytest: ExceptionInfo.traceback, to prune frames
     ("zkconnect.pytest_plugin", "inner_test"),  # hypothesis: the documented hook to wrap each example
     ("zkconnect.engine.simulation", "computation_class"),  # py-evm: a state's computation class
+    ("zkconnect.engine.hashing", "hasher"),  # eth_hash: the hasher it swaps in once a backend is chosen
+    ("zkconnect.engine.hashing", "preimage"),
 }
 
 

@@ -1,6 +1,10 @@
-"""The in-process chain engine: ids, signing rules, system path, state, logs, snapshots."""
+"""The in-process chain engine: ids, signing rules, system path, state, logs, snapshots, batches, aliases."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import pytest
 from eth_abi import decode
@@ -264,3 +268,56 @@ def test_a_full_block_leaves_the_rest_pending_in_nonce_order(devnet: Devnet, ali
     assert [len(r.transactions) for r in records] == [1, 1]
     assert all(chain.receipt(h) is not None and chain.receipt(h).ok for h in hashes)
     assert chain.nonce(alice.address) == 3 and not chain.pending_transactions
+
+
+def test_batch_mines_what_it_queued_in_one_block_and_restores_automine(alice):
+    chain = Chain(9, Clock(), {alice.address: GenesisAccount(balance=10**21)})
+    counter = chain.deploy(alice.private_key, COUNTER.bytecode)
+    head = chain.block_number
+    with chain.batch():
+        assert chain.automine is False
+        hashes = [chain.submit(chain.sign(alice.private_key, counter, INCREMENT)) for _ in range(3)]
+        assert chain.block_number == head and len(chain.pending_transactions) == 3
+    assert chain.automine is True
+    assert chain.block_number == head + 1
+    assert [chain.receipt(h).block_number for h in hashes] == [head + 1] * 3
+    assert uint(chain.call(counter, COUNT)) == 3
+
+
+def test_batch_keeps_automine_off_when_it_was_off_and_mines_nothing_on_error(alice):
+    chain = Chain(9, Clock(), {alice.address: GenesisAccount(balance=10**21)})
+    chain.automine = False
+    head = chain.block_number
+    with pytest.raises(RuntimeError), chain.batch():
+        chain.submit(chain.sign(alice.private_key, alice.address, value=1))
+        raise RuntimeError("stop")
+    assert chain.automine is False and chain.block_number == head and len(chain.pending_transactions) == 1
+    with chain.batch():
+        pass
+    assert chain.automine is False and chain.block_number == head + 1 and not chain.pending_transactions
+
+
+def test_an_alias_finds_the_mined_transaction_until_forgotten_or_reverted(alice):
+    chain = Chain(9, Clock(), {alice.address: GenesisAccount(balance=10**21)})
+    alias = keccak(b"canonical hash on L1")
+    sid = chain.snapshot()
+    receipt = chain.transact(alice.private_key, alice.address, value=1)
+    chain.alias_transaction(alias, receipt.tx_hash)
+    assert chain.receipt(alias) == receipt
+    found = chain.transaction(alias)
+    assert found is not None and bytes(found[0].hash) == receipt.tx_hash
+    chain.forget_alias(alias)
+    assert chain.receipt(alias) is None
+    chain.alias_transaction(alias, receipt.tx_hash)
+    chain.revert(sid)
+    assert chain.receipt(alias) is None and chain.transaction(alias) is None
+
+
+def test_the_engine_hashes_with_pysha3_without_touching_the_environment():
+    code = (
+        "import os, zkconnect.engine.chain; from eth_hash.auto import keccak; "
+        "print(type(keccak.hasher.__self__).__name__, 'ETH_HASH_BACKEND' in os.environ)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ETH_HASH_BACKEND"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["PySha3Backend", "False"]

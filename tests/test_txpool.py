@@ -9,7 +9,7 @@ import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
 
-import zkconnect.engine.chain as chain_module
+import zkconnect.engine.txpool as txpool_module
 from zkconnect import Devnet, InvalidTransaction
 from zkconnect.rpc.provider import dispatcher_for
 
@@ -108,7 +108,7 @@ def test_a_sender_may_queue_64_transactions_and_the_65th_is_refused_naming_the_l
     chain = devnet["zk-a"]
     for nonce in range(1, 65):
         chain.submit(chain.sign(alice.private_key, SINK, value=nonce, gas=21_000, nonce=nonce))
-    assert len(chain.queued_transactions) == chain_module.QUEUE_LIMIT_PER_ACCOUNT == 64
+    assert len(chain.queued_transactions) == txpool_module.QUEUE_LIMIT_PER_ACCOUNT == 64
     with pytest.raises(InvalidTransaction, match=r"account limit exceeded: .* 64 queued .*send nonce 0 first"):
         chain.submit(chain.sign(alice.private_key, SINK, gas=21_000, nonce=65))
     chain.transact(alice.private_key, SINK, value=0)  # nonce 0: all 64 become minable
@@ -117,7 +117,7 @@ def test_a_sender_may_queue_64_transactions_and_the_65th_is_refused_naming_the_l
 
 
 def test_the_whole_pool_caps_queued_transactions(devnet: Devnet, alice, bob, monkeypatch):
-    monkeypatch.setattr(chain_module, "QUEUE_LIMIT_TOTAL", 3)
+    monkeypatch.setattr(txpool_module, "QUEUE_LIMIT_TOTAL", 3)
     chain = devnet["zk-a"]
     for key, nonce in ((alice.private_key, 1), (alice.private_key, 2), (bob.private_key, 5)):
         chain.submit(chain.sign(key, SINK, gas=21_000, nonce=nonce))
@@ -130,7 +130,7 @@ def test_the_whole_pool_caps_queued_transactions(devnet: Devnet, alice, bob, mon
 
 
 def test_the_pool_caps_pending_transactions_while_automine_is_off(devnet: Devnet, alice, monkeypatch):
-    monkeypatch.setattr(chain_module, "PENDING_LIMIT_TOTAL", 2)
+    monkeypatch.setattr(txpool_module, "PENDING_LIMIT_TOTAL", 2)
     chain = devnet["zk-a"]
     chain.automine = False
     for _ in range(2):

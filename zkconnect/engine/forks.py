@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from eth.abc import VirtualMachineAPI
 from eth.vm.forks.cancun import CancunVM
 from eth.vm.forks.cancun import constants as cancun
 from eth.vm.forks.prague import PragueVM
@@ -40,7 +41,7 @@ BLOCK_FORK_KEYS: tuple[str, ...] = (
     "mergeNetsplitBlock",
 )
 #: The timestamp-scheduled forks py-evm can execute, in geth's fork order, with their VM.
-TIME_FORKS: tuple[tuple[str, Any], ...] = (
+TIME_FORKS: tuple[tuple[str, type[VirtualMachineAPI]], ...] = (
     ("shanghaiTime", ShanghaiVM),
     ("cancunTime", CancunVM),
     ("pragueTime", PragueVM),
@@ -70,7 +71,7 @@ _PRECOMPILE_NAMES = {
 }
 
 
-def _blob_schedule(vm: Any) -> dict[str, int] | None:
+def _blob_schedule(vm: type[VirtualMachineAPI]) -> dict[str, int] | None:
     """EIP-7840 blob parameters of the fork ``vm`` executes (None before Cancun)."""
     if issubclass(vm, PragueVM):
         target, most, fraction = (
@@ -193,7 +194,7 @@ class ForkSchedule:
         current = self._fork_index_at(head_time)
         last = self._fork_index_at(_MAX_UINT64)
         after = 0 if current is None else current + 1  # geth: LatestFork(t) + 1 (Shanghai after Paris)
-        out = {
+        out: dict[str, Any] = {
             "current": self._describe(self._activation(current), chain_id, genesis_hash, genesis_time),
             "next": self._describe(self._activation(after), chain_id, genesis_hash, genesis_time),
             "last": self._describe(self._activation(last), chain_id, genesis_hash, genesis_time),

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import rlp
+from eth.abc import BlockHeaderAPI, VirtualMachineAPI
 from eth.chains.base import MiningChain
 from eth.consensus.noproof import NoProofConsensus
 from eth.db.atomic import AtomicDB
+from eth.typing import AccountDetails, AccountState, HeaderParams
 from eth.vm.forks.arrow_glacier import ArrowGlacierVM
 from eth.vm.forks.berlin import BerlinVM
 from eth.vm.forks.byzantium import ByzantiumVM
@@ -33,6 +35,7 @@ from eth.vm.forks.prague import PragueVM
 from eth.vm.forks.shanghai import ShanghaiVM
 from eth.vm.forks.spurious_dragon import SpuriousDragonVM
 from eth.vm.forks.tangerine_whistle import TangerineWhistleVM
+from eth_typing import Address, BlockNumber
 from rlp.codec import consume_length_prefix
 
 from zkconnect.engine.chain import Chain
@@ -42,7 +45,10 @@ from zkconnect.errors import ChainError
 
 __all__ = ["import_chain"]
 
-_BLOCK_FORKS: tuple[tuple[str, Any], ...] = (
+VMClass = type[VirtualMachineAPI]
+GethConfig = dict[str, Any]  # a genesis.json "config" object, as parsed from JSON
+
+_BLOCK_FORKS: tuple[tuple[str, VMClass], ...] = (
     ("homesteadBlock", HomesteadVM.configure(support_dao_fork=False)),
     ("eip150Block", TangerineWhistleVM),
     ("eip158Block", SpuriousDragonVM),
@@ -57,7 +63,7 @@ _BLOCK_FORKS: tuple[tuple[str, Any], ...] = (
     ("grayGlacierBlock", GrayGlacierVM),
     ("mergeNetsplitBlock", ParisVM),
 )
-_TIME_FORKS: tuple[tuple[str, Any], ...] = (
+_TIME_FORKS: tuple[tuple[str, VMClass], ...] = (
     ("shanghaiTime", ShanghaiVM),
     ("cancunTime", CancunVM),
     ("pragueTime", PragueVM),
@@ -67,12 +73,12 @@ _TIME_FORKS: tuple[tuple[str, Any], ...] = (
 class _ImportedChain(MiningChain):
     """Keeps the gas limit of the imported head for blocks mined on top of it."""
 
-    def create_header_from_parent(self, parent_header: Any, **header_params: Any) -> Any:
+    def create_header_from_parent(self, parent_header: BlockHeaderAPI, **header_params: HeaderParams) -> BlockHeaderAPI:
         header_params.setdefault("gas_limit", parent_header.gas_limit)
         return super().create_header_from_parent(parent_header, **header_params)
 
 
-def _hex_int(value: Any) -> int:
+def _hex_int(value: int | str) -> int:
     if isinstance(value, int):
         return value
     return int(str(value), 16) if str(value).startswith("0x") else int(str(value))
@@ -92,9 +98,9 @@ def _split_blocks(data: bytes) -> list[bytes]:
     return out
 
 
-def _schedule(config: dict[str, Any], raw_blocks: list[bytes]) -> tuple[tuple[int, Any], ...]:
+def _schedule(config: GethConfig, raw_blocks: list[bytes]) -> tuple[tuple[int, VMClass], ...]:
     """Fork activation block numbers; timestamp forks are resolved against the blocks' headers."""
-    schedule: list[tuple[int, Any]] = [(0, FrontierVM)]
+    schedule: list[tuple[int, VMClass]] = [(0, FrontierVM)]
     for key, vm in _BLOCK_FORKS:
         if key in config:
             schedule.append((int(config[key]), vm))
@@ -105,7 +111,7 @@ def _schedule(config: dict[str, Any], raw_blocks: list[bytes]) -> tuple[tuple[in
             number = next((n for n, ts in enumerate(timestamps) if ts >= activation), None)
             if number is not None:
                 schedule.append((number, vm))
-    merged: dict[int, Any] = {}
+    merged: dict[int, VMClass] = {}
     for number, vm in schedule:
         merged[number] = vm
     return tuple((n, vm.configure(consensus_class=NoProofConsensus)) for n, vm in sorted(merged.items()))
@@ -129,7 +135,7 @@ def import_chain(directory: str | Path, *, clock: Clock | None = None, name: str
         vm_configuration=_schedule(config, raw_blocks),
         chain_id=chain_id,
     )
-    params: dict[str, Any] = {
+    params: dict[str, HeaderParams] = {
         "coinbase": _hex_bytes(genesis.get("coinbase", "0x" + "00" * 20)),
         "difficulty": _hex_int(genesis.get("difficulty", "0x0")),
         "extra_data": _hex_bytes(genesis.get("extraData", "0x")),
@@ -140,18 +146,18 @@ def import_chain(directory: str | Path, *, clock: Clock | None = None, name: str
     }
     if genesis.get("baseFeePerGas") is not None:
         params["base_fee_per_gas"] = _hex_int(genesis["baseFeePerGas"])
-    state: Any = {
-        _hex_bytes(address): {
-            "balance": _hex_int(acct.get("balance", "0x0")),
-            "nonce": _hex_int(acct.get("nonce", "0x0")),
-            "code": _hex_bytes(acct.get("code", "0x")),
-            "storage": {_hex_int(k): _hex_int(v) for k, v in acct.get("storage", {}).items()},
-        }
+    state: AccountState = {
+        Address(_hex_bytes(address)): AccountDetails(
+            balance=_hex_int(acct.get("balance", "0x0")),
+            nonce=_hex_int(acct.get("nonce", "0x0")),
+            code=_hex_bytes(acct.get("code", "0x")),
+            storage={_hex_int(k): _hex_int(v) for k, v in acct.get("storage", {}).items()},
+        )
         for address, acct in genesis.get("alloc", {}).items()
     }
-    evm: Any = chain_class.from_genesis(AtomicDB(), params, state)
+    evm = cast(MiningChain, chain_class.from_genesis(AtomicDB(), params, state))
     for number, raw in enumerate(raw_blocks, start=1):
-        block_class = evm.get_vm_class_for_block_number(number).get_block_class()
+        block_class = evm.get_vm_class_for_block_number(BlockNumber(number)).get_block_class()
         try:
             evm.import_block(rlp.decode(raw, sedes=block_class))
         except Exception as exc:

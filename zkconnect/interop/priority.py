@@ -242,7 +242,7 @@ class PriorityQueue:
         if refund:
             chain.set_balance(request.refund_recipient, chain.balance(request.refund_recipient) + refund)
         # the canonical hash L1 reported finds the L2 receipt too
-        chain._tx_index[request.canonical_hash] = chain._tx_index[receipt.tx_hash]
+        chain.alias_transaction(request.canonical_hash, receipt.tx_hash)
         log_tx = None
         if self.status_logs:
             status_word = (1 if receipt.ok else 0).to_bytes(32, "big")
@@ -267,5 +267,5 @@ class PriorityQueue:
         kept = set(state.executed)
         for canonical, execution in self._state.executed.items():
             if canonical not in kept:
-                self.devnet[execution.request.chain_id]._tx_index.pop(canonical, None)
+                self.devnet[execution.request.chain_id].forget_alias(canonical)
         self._state = state.copy()

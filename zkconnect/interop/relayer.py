@@ -519,14 +519,9 @@ class Relayer:
         return BundleStatus(int.from_bytes(out, "big"))
 
     def _submit_block(self, chain: Chain, payloads: list[bytes]) -> list[bytes]:
-        automine = chain.automine
-        chain.automine = False
-        try:
+        with chain.batch():  # mined on exit, in as many blocks as the block gas limit needs
             hashes = [
                 chain.submit(chain.sign(self.account.private_key, INTEROP_HANDLER, data, gas=_EXECUTE_GAS))
                 for data in payloads
             ]
-        finally:
-            chain.automine = automine
-        chain.mine_pending()  # as many blocks as the block gas limit needs
         return hashes
