@@ -29,7 +29,12 @@ __all__ = [
     "Batch",
     "SealedLog",
     "Sealer",
+    "SealerState",
 ]
+
+SealerState = int
+"""A capture of :meth:`Sealer.snapshot_state`: sealed batches are append-only, so their count is the whole state."""
+
 
 class Sealer:
     """Seals every block of one L2 chain into a batch as it is mined."""
@@ -100,11 +105,11 @@ class Sealer:
         for entry in entries:
             self._by_tx.setdefault(entry.tx_hash, []).append(entry)
 
-    def snapshot_state(self) -> int:
+    def snapshot_state(self) -> SealerState:
         """Sealed batches are append-only: their count is the whole state."""
         return len(self._batches)
 
-    def restore_state(self, state: int) -> None:
+    def restore_state(self, state: SealerState) -> None:
         """Forget batches sealed after the snapshot."""
         for batch in self._batches[state:]:
             for entry in batch.logs:
