@@ -1,9 +1,11 @@
 """The devnet: every chain of a topology in one process, on one clock, snapshotted as one.
 
 Every chain starts from a genesis that already holds the interop contracts at their canonical
-addresses (:mod:`zkconnect.genesis.build`); the settlement pipeline (:mod:`zkconnect.interop.settlement`), the
-relayer (:mod:`zkconnect.interop.relayer`) and the message ledger (:mod:`zkconnect.interop.ledger`) are wired
-in and roll back with the chains.
+addresses (:mod:`zkconnect.genesis.build`). The devnet composes them into a
+:class:`~zkconnect.interop.topology.Topology` and builds the settlement pipeline
+(:mod:`zkconnect.interop.settlement`), the relayer (:mod:`zkconnect.interop.relayer`), the priority queue
+(:mod:`zkconnect.interop.priority`) and the message ledger (:mod:`zkconnect.interop.ledger`) from it and from
+each other, never from the devnet; they are registered here and roll back with the chains.
 
 >>> from zkconnect import Devnet
 >>> devnet = Devnet()                      # the default topology of devnet.toml
