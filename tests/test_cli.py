@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import queue
@@ -17,8 +18,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
-from zkconnect.cli import cli
+from zkconnect import Devnet
+from zkconnect.cli import EventStream, cli
 
 INTEROP_CENTER = "0x000000000000000000000000000000000001000d"
 
@@ -79,6 +82,7 @@ def test_up_prints_every_chain_and_stops_cleanly_on_signal(tmp_path, sig):
         assert str(chain_id) in row and settles in row
     assert "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" in banner
     assert "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" in banner
+    assert "InteropHandler           0x000000000000000000000000000000000001000E" in banner  # EIP-55
     proc.send_signal(sig)
     rest, _ = proc.communicate(timeout=10)
     assert proc.returncode == 0
@@ -249,3 +253,15 @@ def test_up_with_realistic_timing_mines_on_an_interval_and_delivers_after_gatewa
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(20)
+
+
+def test_event_stream_detaches_everything_it_attached(tmp_path):
+    devnet = Devnet()
+    before = {name: len(chain.block_listeners) for name, chain in devnet.chains.items()}
+    events = EventStream(devnet, Console(file=io.StringIO()), tmp_path / "logs")
+    events.start()
+    devnet["zk-a"].mine()
+    events.close()
+    assert {name: len(chain.block_listeners) for name, chain in devnet.chains.items()} == before
+    assert events.on_entry not in devnet.ledger.listeners
+    assert "block 1 0x" in (tmp_path / "logs" / "zk-a.log").read_text()

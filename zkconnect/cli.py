@@ -6,19 +6,42 @@ a terminal.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
+from eth_utils.address import to_checksum_address
 
 from zkconnect.config import DevnetConfig, load_config
 from zkconnect.errors import ZkConnectError
+from zkconnect.protocol.addresses import (
+    INTEROP_CENTER,
+    INTEROP_HANDLER,
+    L1_MESSENGER,
+    L2_ASSET_ROUTER,
+    L2_INTEROP_ROOT_STORAGE,
+    L2_MESSAGE_VERIFICATION,
+    L2_NATIVE_TOKEN_VAULT,
+)
 from zkconnect.protocol.reverts import describe_revert
+
+if TYPE_CHECKING:
+    # Imported where used: ``zkdev status`` and friends start without building py-evm chains or rich.
+    from rich.console import Console
+
+    from zkconnect.devnet import Devnet
+    from zkconnect.engine.chain import BlockRecord
+    from zkconnect.interop.ledger import Entry
+    from zkconnect.rpc.dispatcher import Dispatcher
 
 __all__ = ["EventStream", "format_event", "main", "rpc_request"]
 
@@ -71,11 +94,10 @@ def up(
     if import_dir is not None:
         _serve_imported(import_dir, host or "127.0.0.1", 8545 if port is None else port, config_out)
         return
-    from zkconnect.rpc.provider import dispatcher_for
-    from zkconnect.rpc.zkdev import describe, set_endpoints
+    from zkconnect.rpc.endpoints import RpcEndpoints
 
     console = _console()
-    overrides: dict[str, Any] = {
+    overrides: dict[str, str | int | None] = {
         "relay": relay,
         "timing": timing,
         "host": host,
@@ -89,38 +111,37 @@ def up(
         built = time.perf_counter() - started
     except ZkConnectError as exc:
         raise click.ClickException(str(exc)) from exc
-    dispatchers = {c.name: dispatcher_for(devnet, c.name) for c in config.all_chains}
-    ports = {c.name: c.port for c in config.all_chains}
+    endpoints = RpcEndpoints.of(devnet)
     events = EventStream(devnet, console, Path(log_dir) if log_dir else None)
 
     def ready(real_ports: dict[str, int]) -> None:
-        set_endpoints(devnet, config.host, real_ports)
-        description = describe(devnet)
+        endpoints.listening(config.host, real_ports)
+        description = endpoints.describe()
         _print_banner(console, description, built, events.log_dir)
         if config_out:
             Path(config_out).write_text(json.dumps(description, indent=2) + "\n")
         events.start()
 
-    ticks: tuple[float, Any] | None = None
+    ticks: tuple[float, Callable[[], object]] | None = None
     if config.timing == "realistic":
         # Blocks on an interval of the shared clock: transactions wait in each chain's pool until the tick.
         for chain in devnet.chains.values():
             chain.automine = False
         ticks = (config.block_time, devnet.tick)
     try:
-        _serve(dispatchers, ports, config.host, ready, ticks)
+        _serve(endpoints.dispatchers(), endpoints.configured_ports(), config.host, ready, ticks)
     finally:
         events.close()
 
 
-def _console() -> Any:
+def _console() -> Console:
     from rich.console import Console
 
     # rich drops colour and animation by itself when stdout is not a terminal.
     return Console(highlight=False, soft_wrap=True)
 
 
-def _build_devnet(console: Any, config: DevnetConfig) -> Any:
+def _build_devnet(console: Console, config: DevnetConfig) -> Devnet:
     from zkconnect.devnet import Devnet
 
     if console.is_terminal:
@@ -132,12 +153,13 @@ def _build_devnet(console: Any, config: DevnetConfig) -> Any:
 class EventStream:
     """Prints every crosschain event of a devnet on one line and keeps one log file per chain."""
 
-    def __init__(self, devnet: Any, console: Any, log_dir: Path | None) -> None:
+    def __init__(self, devnet: Devnet, console: Console, log_dir: Path | None) -> None:
         self.devnet = devnet
         self.console = console
         self.log_dir = log_dir
         self._names = {c.chain_id: c.name for c in devnet.config.all_chains}
-        self._files: dict[str, Any] = {}
+        self._files: dict[str, TextIO] = {}
+        self._block_loggers: dict[str, Callable[[BlockRecord], None]] = {}
         self._lock = threading.Lock()
         self._started = False
 
@@ -150,31 +172,35 @@ class EventStream:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             for name, chain in self.devnet.chains.items():
                 self._files[name] = (self.log_dir / f"{name}.log").open("a", buffering=1, encoding="utf-8")
-                chain.block_listeners.append(self._block_logger(name))
+                self._block_loggers[name] = self._block_logger(name)
+                chain.block_listeners.append(self._block_loggers[name])
         self.devnet.ledger.listeners.append(self.on_entry)
 
     def close(self) -> None:
         """Detach and close the log files."""
         if self.on_entry in self.devnet.ledger.listeners:
             self.devnet.ledger.listeners.remove(self.on_entry)
+        for name, logger in self._block_loggers.items():
+            self.devnet.chains[name].block_listeners.remove(logger)
+        self._block_loggers.clear()
         with self._lock:
             for handle in self._files.values():
                 handle.close()
             self._files.clear()
 
-    def on_entry(self, entry: Any) -> None:
+    def on_entry(self, entry: Entry) -> None:
         """Print one ledger change, and log it on the source and destination chains."""
         line = format_event(entry, self._names)
         with self._lock:
             self.console.print(line, markup=False)
             sys.stdout.flush()
             for cid in (entry.source_chain_id, entry.destination_chain_id):
-                handle = self._files.get(self._names.get(cid, ""))
+                handle = None if cid is None else self._files.get(self._names.get(cid, ""))
                 if handle is not None:
                     handle.write(f"{_now()} {line}\n")
 
-    def _block_logger(self, name: str) -> Any:
-        def on_block(record: Any) -> None:
+    def _block_logger(self, name: str) -> Callable[[BlockRecord], None]:
+        def on_block(record: BlockRecord) -> None:
             with self._lock:
                 handle = self._files.get(name)
                 if handle is None:
@@ -202,9 +228,12 @@ def _short(value: str | None) -> str:
     return value if len(value) <= 14 else f"{value[:8]}…{value[-4:]}"
 
 
-def format_event(entry: Any, names: dict[int, str]) -> str:
-    """One line for a ledger entry's latest step (``bundle 0x12ab…cdef zk-a -> zk-b executed: tx 0x…``)."""
-    data = entry.as_json() if hasattr(entry, "as_json") else entry
+def format_event(entry: Entry | Mapping[str, Any], names: Mapping[int, str]) -> str:
+    """One line for a ledger entry's latest step (``bundle 0x12ab…cdef zk-a -> zk-b executed: tx 0x…``).
+
+    ``entry`` is an :class:`~zkconnect.interop.ledger.Entry` or its JSON form (``zkdev_getMessages``).
+    """
+    data = entry if isinstance(entry, Mapping) else entry.as_json()
     source = names.get(data["sourceChainId"], str(data["sourceChainId"]))
     route = source
     if data.get("destinationChainId") is not None:
@@ -221,7 +250,7 @@ def format_event(entry: Any, names: dict[int, str]) -> str:
 
 def _serve_imported(directory: str, host: str, port: int, config_out: str | None) -> None:
     from zkconnect.engine.importer import import_chain
-    from zkconnect.rpc.dispatcher import Dispatcher
+    from zkconnect.rpc.endpoints import build_dispatcher
 
     try:
         chain = import_chain(directory)
@@ -229,7 +258,7 @@ def _serve_imported(directory: str, host: str, port: int, config_out: str | None
         raise click.ClickException(str(exc)) from exc
     # Like a node without a consensus client: transactions wait in the pool, no block is mined.
     chain.automine = False
-    dispatcher = Dispatcher(chain, unlocked={})
+    dispatcher = build_dispatcher(chain, unlocked={})
 
     def ready(real_ports: dict[str, int]) -> None:
         url = f"http://{host}:{real_ports[chain.name]}"
@@ -246,12 +275,14 @@ def _serve_imported(directory: str, host: str, port: int, config_out: str | None
 
 
 def _serve(
-    dispatchers: dict[str, Any], ports: dict[str, int], host: str, ready: Any, ticks: tuple[float, Any] | None = None
+    dispatchers: Mapping[str, Dispatcher],
+    ports: Mapping[str, int],
+    host: str,
+    ready: Callable[[dict[str, int]], None],
+    ticks: tuple[float, Callable[[], object]] | None = None,
 ) -> None:
     """Run the RPC server until SIGINT/SIGTERM; ``ready(real_ports)`` prints the banner; ``ticks`` is
     ``(seconds, work)`` to run on the request thread on an interval (realistic timing)."""
-    import asyncio
-
     from zkconnect.rpc.server import RpcServer
 
     server = RpcServer(dispatchers, ports, host=host)
@@ -279,17 +310,17 @@ def _serve(
 
 
 _KEY_L2_CONTRACTS = (
-    ("L1Messenger", "0x0000000000000000000000000000000000008008"),
-    ("L2AssetRouter", "0x0000000000000000000000000000000000010003"),
-    ("L2NativeTokenVault", "0x0000000000000000000000000000000000010004"),
-    ("L2InteropRootStorage", "0x0000000000000000000000000000000000010008"),
-    ("L2MessageVerification", "0x0000000000000000000000000000000000010009"),
-    ("InteropCenter", "0x000000000000000000000000000000000001000d"),
-    ("InteropHandler", "0x000000000000000000000000000000000001000e"),
+    ("L1Messenger", L1_MESSENGER),
+    ("L2AssetRouter", L2_ASSET_ROUTER),
+    ("L2NativeTokenVault", L2_NATIVE_TOKEN_VAULT),
+    ("L2InteropRootStorage", L2_INTEROP_ROOT_STORAGE),
+    ("L2MessageVerification", L2_MESSAGE_VERIFICATION),
+    ("InteropCenter", INTEROP_CENTER),
+    ("InteropHandler", INTEROP_HANDLER),
 )
 
 
-def _print_banner(console: Any, description: dict[str, Any], built_seconds: float, log_dir: Path | None) -> None:
+def _print_banner(console: Console, description: Mapping[str, Any], built_seconds: float, log_dir: Path | None) -> None:
     from rich.table import Table
 
     table = Table(title=f"zkconnect devnet (built in {built_seconds * 1000:.0f} ms)", title_justify="left")
@@ -314,7 +345,7 @@ def _print_banner(console: Any, description: dict[str, Any], built_seconds: floa
         console.print(f"  L1 Nullifier             {l1['nullifier']}")
         console.print(f"  L1 NativeTokenVault      {l1['nativeTokenVault']}")
     for name, address in _KEY_L2_CONTRACTS:
-        console.print(f"  {name:<24} {address}  (every ZK chain and Gateway)")
+        console.print(f"  {name:<24} {to_checksum_address(address)}  (every ZK chain and Gateway)")
     relay = description["relay"] + (" (paused)" if description.get("relayPaused") else "")
     console.print(f"relay: {relay}   timing: {description['timing']}   relayer: {description['relayer']}")
     console.print(
@@ -340,12 +371,9 @@ def _default_rpc_url(config_path: str | None) -> str:
     return f"http://{config.host}:{port}"
 
 
-def rpc_request(url: str, method: str, params: list[Any] | None = None, timeout: float = 30.0) -> Any:
+def rpc_request(url: str, method: str, params: Sequence[object] | None = None, timeout: float = 30.0) -> Any:
     """Call one JSON-RPC method over HTTP; a :class:`click.ClickException` says what went wrong."""
-    import urllib.error
-    import urllib.request
-
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params or [])}).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -426,7 +454,7 @@ def msgs(rpc_url: str | None, config_path: str | None, as_json: bool, pending: b
     from rich.table import Table
 
     url = rpc_url or _default_rpc_url(config_path)
-    flt: dict[str, Any] = {}
+    flt: dict[str, bool | str] = {}
     if pending:
         flt["pending"] = True
     if stage:

@@ -55,6 +55,7 @@ from zkconnect.protocol.reverts import describe_revert
 __all__ = ["Devnet", "Stateful"]
 
 S = TypeVar("S")
+_C = TypeVar("_C")
 
 
 class Stateful(Protocol[S]):
@@ -308,6 +309,10 @@ class Devnet:
         if any(r.component is component for r in self._components):
             raise ChainError(f"{component!r} is already registered with this devnet")
         self._components.append(_Registered(component, lambda: _capture(component), _capture(component)))
+
+    def component(self, kind: type[_C]) -> _C | None:
+        """The registered component of type ``kind`` (the first), or None: how a layer above finds its own."""
+        return next((r.component for r in self._components if isinstance(r.component, kind)), None)
 
     def snapshot(self) -> int:
         """Capture every chain, the clock and all registered components; returns an id."""

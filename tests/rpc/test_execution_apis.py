@@ -15,6 +15,7 @@ import pytest
 
 from zkconnect.engine.importer import import_chain
 from zkconnect.rpc.dispatcher import Dispatcher
+from zkconnect.rpc.endpoints import build_dispatcher
 
 DATA = Path(__file__).resolve().parent.parent / "conformance-data" / "execution-apis"
 STRETCH = ("eth_simulateV1", "debug_trace", "testing_buildBlockV1")
@@ -51,7 +52,7 @@ def test_execution_apis_replay_with_hive_rules(capsys):
     chain = import_chain(DATA)
     chain.automine = False
     assert chain.head.hash.hex() == "e27a3e81bd7cfe2aec2cc9e832c73a17c93e7efcf659cf4b39883b96c48708c2"
-    dispatcher = Dispatcher(chain, unlocked={})
+    dispatcher = build_dispatcher(chain, unlocked={})
     failures = {}
     cases = _cases()
     for path in cases:

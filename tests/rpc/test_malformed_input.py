@@ -17,12 +17,13 @@ import pytest
 from zkconnect import Devnet
 from zkconnect.artifacts import load
 from zkconnect.rpc.dispatcher import Dispatcher
+from zkconnect.rpc.endpoints import build_dispatcher
 
 
 @pytest.fixture
 def d() -> Dispatcher:
     devnet = Devnet()
-    return Dispatcher(devnet["zk-a"], devnet=devnet)
+    return build_dispatcher(devnet["zk-a"], devnet=devnet)
 
 
 def test_s1_truncated_json_is_parse_error_with_null_id_and_server_stays_healthy(d):

@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import gzip
 import json
-from typing import TYPE_CHECKING, Any
 
+import zkconnect.rpc.encoding as enc
 from zkconnect.errors import UnknownSnapshot
-from zkconnect.rpc import encoding as enc
-from zkconnect.rpc.dispatcher import MethodSpec, rpc_method
+from zkconnect.rpc.dispatcher import Dispatcher, MethodSpec, rpc_method
 from zkconnect.rpc.errors import InvalidParams
+from zkconnect.rpc.json_types import JSON
+from zkconnect.rpc.registry import MethodTable
 
-if TYPE_CHECKING:
-    from zkconnect.rpc.dispatcher import Dispatcher
-
-__all__ = ["METHODS"]
+__all__ = ["METHODS", "TABLE"]
 
 
 def _aliases(spec: MethodSpec, *names: str) -> list[MethodSpec]:
-    return [spec, *(MethodSpec(n, spec.params, spec.fn) for n in names)]
+    return [spec, *(spec.alias(n) for n in names)]
 
 
-def _int_param(value: Any, name: str) -> int:
+def _int_param(value: JSON, name: str) -> int:
     """A count or timestamp given as hex quantity or JSON number (clients send both)."""
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 0:
@@ -44,7 +42,7 @@ def evm_snapshot(d: Dispatcher) -> str:
 
 
 @rpc_method("evm_revert", "id")
-def evm_revert(d: Dispatcher, sid: Any) -> bool:
+def evm_revert(d: Dispatcher, sid: JSON) -> bool:
     number = _int_param(sid, "0 (id)")
     try:
         if d.devnet is not None:
@@ -57,7 +55,7 @@ def evm_revert(d: Dispatcher, sid: Any) -> bool:
 
 
 @rpc_method("evm_mine", "timestamp?")
-def evm_mine(d: Dispatcher, timestamp: Any) -> str:
+def evm_mine(d: Dispatcher, timestamp: JSON) -> str:
     if timestamp is not None:
         d.chain.clock.set_next_block_timestamp(_int_param(timestamp, "0 (timestamp)"))
     d.chain.mine()
@@ -65,7 +63,7 @@ def evm_mine(d: Dispatcher, timestamp: Any) -> str:
 
 
 @rpc_method("anvil_mine", "count?", "interval?")
-def anvil_mine(d: Dispatcher, count: Any, interval: Any) -> None:
+def anvil_mine(d: Dispatcher, count: JSON, interval: JSON) -> None:
     blocks = 1 if count is None else _int_param(count, "0 (count)")
     step = None if interval is None else _int_param(interval, "1 (interval)")
     if blocks < 1:
@@ -80,24 +78,24 @@ def anvil_mine(d: Dispatcher, count: Any, interval: Any) -> None:
 
 
 @rpc_method("evm_increaseTime", "seconds")
-def evm_increase_time(d: Dispatcher, seconds: Any) -> str:
+def evm_increase_time(d: Dispatcher, seconds: JSON) -> str:
     amount = _int_param(seconds, "0 (seconds)")
     d.chain.clock.increase_time(amount)
     return enc.quantity(amount)
 
 
 @rpc_method("evm_setNextBlockTimestamp", "timestamp")
-def evm_set_next_block_timestamp(d: Dispatcher, timestamp: Any) -> None:
+def evm_set_next_block_timestamp(d: Dispatcher, timestamp: JSON) -> None:
     d.chain.clock.set_next_block_timestamp(_int_param(timestamp, "0 (timestamp)"))
 
 
 @rpc_method("evm_setTime", "timestamp")
-def evm_set_time(d: Dispatcher, timestamp: Any) -> str:
+def evm_set_time(d: Dispatcher, timestamp: JSON) -> str:
     return enc.quantity(d.chain.clock.set_time(_int_param(timestamp, "0 (timestamp)")))
 
 
 @rpc_method("evm_setAutomine", "enabled")
-def evm_set_automine(d: Dispatcher, enabled: Any) -> bool:
+def evm_set_automine(d: Dispatcher, enabled: JSON) -> bool:
     d.chain.automine = enc.decode_bool(enabled, "0 (enabled)")
     if d.chain.automine and d.chain.pending_transactions:
         d.chain.mine()
@@ -110,25 +108,25 @@ def anvil_get_automine(d: Dispatcher) -> bool:
 
 
 @rpc_method("anvil_setBalance", "address", "balance")
-def anvil_set_balance(d: Dispatcher, address: Any, balance: Any) -> bool:
+def anvil_set_balance(d: Dispatcher, address: JSON, balance: JSON) -> bool:
     d.chain.set_balance(enc.decode_address(address, "0 (address)"), enc.decode_quantity(balance, "1 (balance)"))
     return True
 
 
 @rpc_method("anvil_setCode", "address", "code")
-def anvil_set_code(d: Dispatcher, address: Any, code: Any) -> bool:
+def anvil_set_code(d: Dispatcher, address: JSON, code: JSON) -> bool:
     d.chain.set_code(enc.decode_address(address, "0 (address)"), enc.decode_data(code, "1 (code)"))
     return True
 
 
 @rpc_method("anvil_setNonce", "address", "nonce")
-def anvil_set_nonce(d: Dispatcher, address: Any, nonce: Any) -> bool:
+def anvil_set_nonce(d: Dispatcher, address: JSON, nonce: JSON) -> bool:
     d.chain.set_nonce(enc.decode_address(address, "0 (address)"), enc.decode_quantity(nonce, "1 (nonce)", bits=64))
     return True
 
 
 @rpc_method("anvil_setStorageAt", "address", "slot", "value")
-def anvil_set_storage_at(d: Dispatcher, address: Any, slot: Any, value: Any) -> bool:
+def anvil_set_storage_at(d: Dispatcher, address: JSON, slot: JSON, value: JSON) -> bool:
     addr = enc.decode_address(address, "0 (address)")
     key = enc.decode_storage_key(slot, "1 (slot)")
     word = enc.decode_data(value, "2 (value)")
@@ -139,18 +137,18 @@ def anvil_set_storage_at(d: Dispatcher, address: Any, slot: Any, value: Any) -> 
 
 
 @rpc_method("anvil_impersonateAccount", "address")
-def anvil_impersonate_account(d: Dispatcher, address: Any) -> None:
-    d.impersonation.accounts.add(enc.decode_address(address, "0 (address)"))
+def anvil_impersonate_account(d: Dispatcher, address: JSON) -> None:
+    d.impersonation.start(enc.decode_address(address, "0 (address)"))
 
 
 @rpc_method("anvil_stopImpersonatingAccount", "address")
-def anvil_stop_impersonating_account(d: Dispatcher, address: Any) -> None:
-    d.impersonation.accounts.discard(enc.decode_address(address, "0 (address)"))
+def anvil_stop_impersonating_account(d: Dispatcher, address: JSON) -> None:
+    d.impersonation.stop(enc.decode_address(address, "0 (address)"))
 
 
 @rpc_method("anvil_autoImpersonateAccount", "enabled")
-def anvil_auto_impersonate_account(d: Dispatcher, enabled: Any) -> None:
-    d.impersonation.auto = enc.decode_bool(enabled, "0 (enabled)")
+def anvil_auto_impersonate_account(d: Dispatcher, enabled: JSON) -> None:
+    d.impersonation.set_auto(enc.decode_bool(enabled, "0 (enabled)"))
 
 
 @rpc_method("anvil_dumpState")
@@ -161,7 +159,7 @@ def anvil_dump_state(d: Dispatcher) -> str:
 
 
 @rpc_method("anvil_loadState", "state")
-def anvil_load_state(d: Dispatcher, state: Any) -> bool:
+def anvil_load_state(d: Dispatcher, state: JSON) -> bool:
     blob = enc.decode_data(state, "0 (state)")
     try:
         payload = json.loads(gzip.decompress(blob))
@@ -198,3 +196,5 @@ METHODS: tuple[MethodSpec, ...] = tuple(
         anvil_load_state,
     ]
 )
+TABLE = MethodTable("dev", METHODS, dev=True)
+"""anvil/hardhat/evm development methods, on every chain of a dispatcher built with dev methods."""

@@ -7,9 +7,9 @@ Python values and raise :class:`~zkconnect.rpc.errors.InvalidParams` naming the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 import rlp
 from eth.abc import BlockHeaderAPI, SignedTransactionAPI
@@ -17,6 +17,7 @@ from eth_bloom.bloom import BloomFilter
 
 from zkconnect.engine.chain import BlockRecord, Chain, Log, Receipt
 from zkconnect.rpc.errors import InvalidParams
+from zkconnect.rpc.json_types import JsonObject
 
 __all__ = [
     "BLOCK_TAGS",
@@ -37,6 +38,8 @@ __all__ = [
     "receipt",
     "transaction",
 ]
+
+_T = TypeVar("_T")
 
 BLOCK_TAGS = ("latest", "earliest", "pending", "safe", "finalized")
 _BLOB_GAS_PER_BLOB = 2**17
@@ -68,9 +71,9 @@ def _h32(value: int | bytes) -> str:
 # ---------------------------------------------------------------------------- encoders
 
 
-def log(entry: Log, timestamp: int | None = None) -> dict[str, Any]:
+def log(entry: Log, timestamp: int | None = None) -> JsonObject:
     """One log, as in receipts and ``eth_getLogs``."""
-    out: dict[str, Any] = {
+    out: JsonObject = {
         "address": data(entry.address),
         "topics": [data(t) for t in entry.topics],
         "data": data(entry.data),
@@ -96,13 +99,11 @@ def logs_bloom(entries: Sequence[Log]) -> bytes:
     return int(bloom).to_bytes(256, "big")
 
 
-def transaction(
-    tx: SignedTransactionAPI, record: BlockRecord | None = None, index: int | None = None
-) -> dict[str, Any]:
+def transaction(tx: SignedTransactionAPI, record: BlockRecord | None = None, index: int | None = None) -> JsonObject:
     """A transaction object; ``record`` is its block (None while pending)."""
     tx_type = int(getattr(tx, "type_id", None) or 0)
     to = bytes(tx.to)
-    out: dict[str, Any] = {
+    out: JsonObject = {
         "blockHash": data(record.hash) if record else None,
         "blockNumber": quantity(record.number) if record else None,
     }
@@ -159,11 +160,11 @@ def transaction(
     return out
 
 
-def receipt(chain: Chain, rec: Receipt, record: BlockRecord | None = None) -> dict[str, Any]:
+def receipt(chain: Chain, rec: Receipt, record: BlockRecord | None = None) -> JsonObject:
     """A transaction receipt as geth returns it."""
     record = record or chain.block(rec.block_number)
     tx = record.transactions[rec.tx_index]
-    out: dict[str, Any] = {}
+    out: JsonObject = {}
     if rec.tx_type == 3:
         out["blobGasPrice"] = quantity(chain.blob_base_fee(rec.block_number))
         out["blobGasUsed"] = quantity(len(tx.blob_versioned_hashes) * _BLOB_GAS_PER_BLOB)
@@ -191,9 +192,9 @@ def receipt(chain: Chain, rec: Receipt, record: BlockRecord | None = None) -> di
     return out
 
 
-def header_fields(header: BlockHeaderAPI) -> dict[str, Any]:
+def header_fields(header: BlockHeaderAPI) -> JsonObject:
     """The header part of a block object (fork-dependent fields only when the fork has them)."""
-    out: dict[str, Any] = {}
+    out: JsonObject = {}
     base_fee = getattr(header, "base_fee_per_gas", None)
     if base_fee is not None:
         out["baseFeePerGas"] = quantity(base_fee)
@@ -235,7 +236,7 @@ def header_fields(header: BlockHeaderAPI) -> dict[str, Any]:
     return out
 
 
-def block(chain: Chain, record: BlockRecord, full: bool) -> dict[str, Any]:
+def block(chain: Chain, record: BlockRecord, full: bool) -> JsonObject:
     """A block object; ``full`` puts transaction objects instead of hashes."""
     full_block = chain.py_evm_block(record.number)
     out = header_fields(record.header)
@@ -262,7 +263,7 @@ def block(chain: Chain, record: BlockRecord, full: bool) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- decoders
 
 
-def _hex_digits(value: Any, name: str) -> str:
+def _hex_digits(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise InvalidParams(f"invalid argument {name}: expected a 0x-prefixed hex string, got {value!r}")
     if not value.startswith(("0x", "0X")):
@@ -277,7 +278,7 @@ def _short(value: str) -> str:
     return value if len(value) <= 80 else value[:77] + "..."
 
 
-def decode_quantity(value: Any, name: str, *, bits: int = 256) -> int:
+def decode_quantity(value: object, name: str, *, bits: int = 256) -> int:
     """A hex quantity (``"0x1a"``) below ``2**bits``."""
     if isinstance(value, bool):
         raise InvalidParams(f"invalid argument {name}: expected a hex quantity, got {value!r}")
@@ -297,7 +298,7 @@ def decode_quantity(value: Any, name: str, *, bits: int = 256) -> int:
     return number
 
 
-def decode_data(value: Any, name: str) -> bytes:
+def decode_data(value: object, name: str) -> bytes:
     """Hex data with an even number of digits."""
     digits = _hex_digits(value, name)
     if len(digits) % 2:
@@ -305,7 +306,7 @@ def decode_data(value: Any, name: str) -> bytes:
     return bytes.fromhex(digits)
 
 
-def decode_address(value: Any, name: str) -> bytes:
+def decode_address(value: object, name: str) -> bytes:
     """A 20-byte address."""
     raw = decode_data(value, name)
     if len(raw) != 20:
@@ -313,7 +314,7 @@ def decode_address(value: Any, name: str) -> bytes:
     return raw
 
 
-def decode_hash(value: Any, name: str) -> bytes:
+def decode_hash(value: object, name: str) -> bytes:
     """A 32-byte hash."""
     raw = decode_data(value, name)
     if len(raw) != 32:
@@ -321,14 +322,14 @@ def decode_hash(value: Any, name: str) -> bytes:
     return raw
 
 
-def decode_bool(value: Any, name: str) -> bool:
+def decode_bool(value: object, name: str) -> bool:
     """A JSON boolean."""
     if not isinstance(value, bool):
         raise InvalidParams(f"invalid argument {name}: expected true or false, got {value!r}")
     return value
 
 
-def decode_storage_key(value: Any, name: str) -> int:
+def decode_storage_key(value: object, name: str) -> int:
     """A storage slot given as hex of at most 32 bytes (leading zeros allowed, odd length allowed)."""
     if not isinstance(value, str) or not value.startswith(("0x", "0X")):
         raise InvalidParams(f"invalid argument {name}: invalid hex in storage key: {value!r}")
@@ -349,7 +350,7 @@ class BlockRef:
     hash: bytes | None = None
 
 
-def decode_block_ref(value: Any, name: str, *, allow_hash: bool = True) -> BlockRef:
+def decode_block_ref(value: object, name: str, *, allow_hash: bool = True) -> BlockRef:
     """A block tag (``latest``...), a hex number, a 32-byte hash, or an EIP-1898 object."""
     if isinstance(value, str):
         if value in BLOCK_TAGS:
@@ -387,7 +388,7 @@ class CallArgs:
     access_list: tuple[tuple[bytes, tuple[int, ...]], ...] | None = None
 
 
-def decode_access_list(value: Any, name: str) -> tuple[tuple[bytes, tuple[int, ...]], ...]:
+def decode_access_list(value: object, name: str) -> tuple[tuple[bytes, tuple[int, ...]], ...]:
     """An EIP-2930 access list: ``[{"address", "storageKeys": [32-byte hashes]}]``."""
     if not isinstance(value, list):
         raise InvalidParams(f"invalid argument {name}: expected an array of {{address, storageKeys}}")
@@ -406,12 +407,12 @@ def decode_access_list(value: Any, name: str) -> tuple[tuple[bytes, tuple[int, .
     return tuple(out)
 
 
-def decode_call_args(value: Any, name: str) -> CallArgs:
+def decode_call_args(value: object, name: str) -> CallArgs:
     """Decode a transaction-call object; unknown keys are ignored as geth does."""
     if not isinstance(value, dict):
         raise InvalidParams(f"invalid argument {name}: expected a transaction object, got {value!r}")
 
-    def opt(key: str, decode: Any) -> Any:
+    def opt(key: str, decode: Callable[[object, str], _T]) -> _T | None:
         raw = value.get(key)
         return None if raw is None else decode(raw, f"{name}.{key}")
 

@@ -23,9 +23,9 @@ anything else                                -32603  "internal error: <type>: <m
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from zkconnect.errors import ChainIdMismatch, InvalidTransaction, TransactionReverted, ZkConnectError
+from zkconnect.rpc.json_types import JSON, JsonObject
 
 __all__ = [
     "INTERNAL_ERROR",
@@ -40,6 +40,7 @@ __all__ = [
     "MethodNotFound",
     "ParseError",
     "RpcError",
+    "RpcSetupError",
     "revert_message",
     "to_error_object",
 ]
@@ -73,14 +74,14 @@ _PANICS = {
 }
 
 
-class RpcError(Exception):
+class RpcError(ZkConnectError):
     """An error with its JSON-RPC code; ``data`` is included in the error object when not None."""
 
     code = INTERNAL_ERROR
     #: The request id to answer with when the error concerns the envelope itself.
-    rpc_id: Any = None
+    rpc_id: JSON = None
 
-    def __init__(self, message: str, data: Any = None, *, code: int | None = None) -> None:
+    def __init__(self, message: str, data: JSON = None, *, code: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.data = data
@@ -112,6 +113,10 @@ class InvalidParams(RpcError):
     code = INVALID_PARAMS
 
 
+class RpcSetupError(ZkConnectError, ValueError):
+    """The RPC layer was put together wrongly (a method registered twice, a provider without a chain)."""
+
+
 def revert_message(revert_data: bytes) -> str:
     """geth's message for a revert: the ``Error(string)`` or panic reason when decodable."""
     if revert_data[:4] == bytes.fromhex("08c379a0") and len(revert_data) >= 68:
@@ -127,10 +132,10 @@ def revert_message(revert_data: bytes) -> str:
     return "execution reverted"
 
 
-def to_error_object(exc: BaseException) -> dict[str, Any]:
+def to_error_object(exc: BaseException) -> JsonObject:
     """The JSON-RPC error object for ``exc`` (see the module table)."""
     if isinstance(exc, RpcError):
-        out: dict[str, Any] = {"code": exc.code, "message": exc.message}
+        out: JsonObject = {"code": exc.code, "message": exc.message}
         if exc.data is not None:
             out["data"] = exc.data
         return out

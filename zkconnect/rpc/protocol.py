@@ -15,20 +15,29 @@ one of ``adversarial.md`` B.4 (S1-S9):
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any
 
 from zkconnect.rpc.errors import InvalidRequest, ParseError, to_error_object
+from zkconnect.rpc.json_types import JSON, JsonObject, Params
 
-__all__ = ["Call", "Limits", "Request", "encode", "handle", "handle_bytes", "parse_request"]
+__all__ = ["Call", "Limits", "Request", "Response", "encode", "handle", "handle_bytes", "parse_request"]
 
-Call = Callable[[str, list[Any] | dict[str, Any]], Any]
+Call = Callable[[str, Params], JSON]
+"""Runs one method: ``call(method, params) -> result``; raises to answer with an error."""
+Response = JsonObject | list[JsonObject] | None
+"""What :func:`handle` answers: one response object, a batch's list, or nothing (notifications)."""
 
-_NO_ID = object()
+
+class _Missing(enum.Enum):
+    NO_ID = enum.auto()
+
+
+_NO_ID = _Missing.NO_ID
 
 
 @dataclass(frozen=True)
@@ -45,8 +54,8 @@ class Request:
     """One validated request; ``id`` is absent (``is_notification``) for notifications."""
 
     method: str
-    params: list[Any] | dict[str, Any]
-    id: Any = _NO_ID
+    params: Params
+    id: JSON | _Missing = _NO_ID
 
     @property
     def is_notification(self) -> bool:
@@ -68,25 +77,25 @@ def _json_depth(body: bytes) -> int:
     return max(accumulate(1 if c in b"[{" else -1 for c in brackets))
 
 
-def _valid_id(value: Any) -> bool:
+def _valid_id(value: object) -> bool:
     return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
 
 
-def _invalid(message: str, rid: Any) -> InvalidRequest:
+def _invalid(message: str, rid: JSON) -> InvalidRequest:
     exc = InvalidRequest(f"invalid request: {message}")
     exc.rpc_id = rid
     return exc
 
 
-def parse_request(item: Any) -> Request:
+def parse_request(item: JSON) -> Request:
     """Validate one envelope; raises :class:`InvalidRequest` (carrying the id when usable)."""
     if not isinstance(item, dict):
         raise _invalid("expected a JSON object", None)
-    rid = item.get("id", _NO_ID)
-    echo = rid if rid is not _NO_ID and _valid_id(rid) else None
+    rid: JSON | _Missing = item.get("id", _NO_ID)
+    echo = rid if not isinstance(rid, _Missing) and _valid_id(rid) else None
     if item.get("jsonrpc") != "2.0":
         raise _invalid('"jsonrpc" must be "2.0"', echo)
-    if rid is not _NO_ID and not _valid_id(rid):
+    if not isinstance(rid, _Missing) and not _valid_id(rid):
         raise _invalid("id must be a string, a number or null", None)
     method = item.get("method")
     if not isinstance(method, str) or not method:
@@ -99,25 +108,26 @@ def parse_request(item: Any) -> Request:
     return Request(method, params, rid)
 
 
-def _error(rid: Any, exc: BaseException) -> dict[str, Any]:
+def _error(rid: JSON, exc: BaseException) -> JsonObject:
     return {"jsonrpc": "2.0", "id": rid, "error": to_error_object(exc)}
 
 
-def _run_one(item: Any, call: Call) -> dict[str, Any] | None:
+def _run_one(item: JSON, call: Call) -> JsonObject | None:
     try:
         request = parse_request(item)
     except InvalidRequest as exc:
         return _error(exc.rpc_id, exc)
+    rid = request.id
     try:
         result = call(request.method, request.params)
     except Exception as exc:
-        return None if request.is_notification else _error(request.id, exc)
-    if request.is_notification:
+        return None if isinstance(rid, _Missing) else _error(rid, exc)
+    if isinstance(rid, _Missing):
         return None
-    return {"jsonrpc": "2.0", "id": request.id, "result": result}
+    return {"jsonrpc": "2.0", "id": rid, "result": result}
 
 
-def handle(body: bytes | str, call: Call, limits: Limits | None = None) -> dict[str, Any] | list[Any] | None:
+def handle(body: bytes | str, call: Call, limits: Limits | None = None) -> Response:
     """Answer a JSON-RPC body. ``None`` means no response body (notifications only)."""
     limits = limits or Limits()
     raw = body.encode() if isinstance(body, str) else body
@@ -141,7 +151,7 @@ def handle(body: bytes | str, call: Call, limits: Limits | None = None) -> dict[
     return _run_one(message, call)
 
 
-def encode(response: dict[str, Any] | list[Any] | None) -> bytes:
+def encode(response: Response) -> bytes:
     """Serialize a response object (compact JSON, UTF-8); ``b""`` for ``None``."""
     if response is None:
         return b""

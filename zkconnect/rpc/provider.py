@@ -7,25 +7,25 @@ over the wire.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from web3.providers.base import JSONBaseProvider
 from web3.types import RPCEndpoint, RPCResponse
 
+from zkconnect.devnet import Devnet
 from zkconnect.rpc.dispatcher import Dispatcher
+from zkconnect.rpc.endpoints import RpcEndpoints
+from zkconnect.rpc.errors import RpcSetupError
 
-if TYPE_CHECKING:
-    from zkconnect.devnet import Devnet
-
-__all__ = ["ZkProvider"]
+__all__ = ["ZkProvider", "dispatcher_for"]
 
 
 class ZkProvider(JSONBaseProvider):
     """A web3 provider answering from a chain's dispatcher in the same process.
 
     Pass a :class:`Dispatcher` (shared with a server, for instance) or a devnet and a chain
-    name or id; dispatchers are cached per devnet so every provider of a chain shares filters
-    and impersonation state.
+    name or id; a devnet's dispatchers are shared (:class:`~zkconnect.rpc.endpoints.RpcEndpoints`)
+    so every provider of a chain shares filters and impersonation state.
     """
 
     def __init__(self, target: Devnet | Dispatcher, chain: str | int | None = None, **kwargs: Any) -> None:
@@ -34,7 +34,7 @@ class ZkProvider(JSONBaseProvider):
             self.dispatcher = target
         else:
             if chain is None:
-                raise ValueError("ZkProvider(devnet, chain): name the chain (e.g. 'zk-a' or 6565)")
+                raise RpcSetupError("ZkProvider(devnet, chain): name the chain (e.g. 'zk-a' or 6565)")
             self.dispatcher = dispatcher_for(target, chain)
 
     def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
@@ -45,9 +45,9 @@ class ZkProvider(JSONBaseProvider):
     def make_batch_request(self, requests: list[tuple[RPCEndpoint, Any]]) -> list[RPCResponse] | RPCResponse:
         """Encode, dispatch and decode a batch."""
         raw = self.dispatcher.handle_bytes(self.encode_batch_rpc_request(requests))
-        response = cast(Any, self.decode_rpc_response(raw))
+        response: object = self.decode_rpc_response(raw)
         if isinstance(response, list):
-            return sorted(response, key=lambda r: r.get("id") or 0)
+            return sorted(cast(list[RPCResponse], response), key=_request_order)
         return cast(RPCResponse, response)
 
     def is_connected(self, show_traceback: bool = False) -> bool:
@@ -55,14 +55,11 @@ class ZkProvider(JSONBaseProvider):
         return True
 
 
+def _request_order(response: RPCResponse) -> int:
+    rid = response.get("id")
+    return rid if isinstance(rid, int) else 0
+
+
 def dispatcher_for(devnet: Devnet, chain: str | int) -> Dispatcher:
-    """The devnet's shared dispatcher for one chain (created on first use)."""
-    cache: dict[str, Dispatcher] | None = getattr(devnet, "_rpc_dispatchers", None)
-    if cache is None:
-        cache = {}
-        devnet._rpc_dispatchers = cache  # type: ignore[attr-defined]
-    name = devnet.chain_config(chain).name
-    if name not in cache:
-        cache[name] = Dispatcher(devnet[name], devnet=devnet)
-        devnet.register(cache[name])  # filters and impersonation roll back with the devnet
-    return cache[name]
+    """The devnet's shared dispatcher for one chain (:meth:`RpcEndpoints.dispatcher`)."""
+    return RpcEndpoints.of(devnet).dispatcher(chain)

@@ -7,29 +7,25 @@ its body is cut off after ``read_timeout`` seconds while others are served. Requ
 a time on a single worker thread, so the chains (which share a clock and devnet-wide
 snapshots) never see concurrent requests; the event loop stays free for I/O meanwhile.
 
-``eth_subscribe`` (``newHeads``, ``logs``) and ``eth_unsubscribe`` work over WebSocket.
+``eth_subscribe`` (``newHeads``, ``logs``) and ``eth_unsubscribe`` work over WebSocket; the subscriptions
+themselves live in :mod:`zkconnect.rpc.subscriptions`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from zkconnect.engine.chain import BlockRecord
-from zkconnect.rpc import encoding as enc
-from zkconnect.rpc import protocol
+import zkconnect.rpc.protocol as jsonrpc
 from zkconnect.rpc.dispatcher import Dispatcher
-from zkconnect.rpc.errors import InvalidParams
-from zkconnect.rpc.methods import LogFilter, decode_log_filter
+from zkconnect.rpc.errors import RpcSetupError
+from zkconnect.rpc.subscriptions import Outbox, Subscriber, SubscriptionFeed
 
 __all__ = ["RpcServer"]
 
@@ -41,12 +37,7 @@ _CORS = {
     "Access-Control-Allow-Headers": "*",
 }
 
-
-@dataclass(eq=False)
-class _Connection:
-    ws: web.WebSocketResponse
-    queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
-    subscriptions: dict[str, tuple[str, LogFilter | None]] = field(default_factory=dict)
+_RequestHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class RpcServer:
@@ -70,8 +61,9 @@ class RpcServer:
         self.read_timeout = read_timeout
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zkdev-rpc")
         self._runners: list[web.AppRunner] = []
-        self._connections: dict[str, set[_Connection]] = {name: set() for name in dispatchers}
-        self._sub_ids = itertools.count(1)
+        ids = itertools.count(1)  # one numbering for the whole server: a subscription id names one chain
+        self.feeds = {name: SubscriptionFeed(d, ids) for name, d in self.dispatchers.items()}
+        self._websockets: set[web.WebSocketResponse] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -90,11 +82,9 @@ class RpcServer:
             site = web.TCPSite(runner, self.host, self.ports.get(name, 0))
             await site.start()
             self._runners.append(runner)
-            server = getattr(site, "_server", None)
-            sockets = getattr(server, "sockets", None) or []
-            if sockets:
-                self.ports[name] = int(sockets[0].getsockname()[1])
-            dispatcher.chain.block_listeners.append(self._block_listener(name))
+            if runner.addresses:
+                self.ports[name] = int(runner.addresses[0][1])
+            self.feeds[name].attach()
         return dict(self.ports)
 
     def every(self, seconds: float, work: Callable[[], object]) -> None:
@@ -104,7 +94,7 @@ class RpcServer:
         to stderr and the ticking goes on.
         """
         if self._loop is None:
-            raise RuntimeError("start the server before scheduling work on it")
+            raise RpcSetupError("start the server before scheduling work on it")
 
         async def ticker() -> None:
             loop = asyncio.get_running_loop()
@@ -118,13 +108,14 @@ class RpcServer:
         self._tasks.append(self._loop.create_task(ticker()))
 
     async def stop(self) -> None:
-        """Close every connection and port."""
+        """Close every connection and port; the chains' block listeners :meth:`start` added are removed."""
         for task in self._tasks:
             task.cancel()
         self._tasks.clear()
-        for conns in self._connections.values():
-            for conn in list(conns):
-                await conn.ws.close()
+        for feed in self.feeds.values():
+            feed.detach()
+        for ws in list(self._websockets):
+            await ws.close()
         for runner in self._runners:
             await runner.cleanup()
         self._runners.clear()
@@ -132,7 +123,7 @@ class RpcServer:
 
     # ------------------------------------------------------------------ HTTP
 
-    def _handler(self, name: str) -> Any:
+    def _handler(self, name: str) -> _RequestHandler:
         async def handle(request: web.Request) -> web.StreamResponse:
             if request.method == "OPTIONS":
                 return web.Response(status=204, headers=_CORS)
@@ -163,91 +154,42 @@ class RpcServer:
             response = await self._run(name, body, self.dispatchers[name].call)
             if response is None:
                 return web.Response(status=204, headers=_CORS)
-            return web.Response(body=protocol.encode(response), content_type="application/json", headers=_CORS)
+            return web.Response(body=jsonrpc.encode(response), content_type="application/json", headers=_CORS)
 
         return handle
 
-    async def _run(self, name: str, body: bytes | str, call: protocol.Call) -> Any:
+    async def _run(self, name: str, body: bytes | str, call: jsonrpc.Call) -> jsonrpc.Response:
         loop = asyncio.get_running_loop()
         limits = self.dispatchers[name].limits
-        return await loop.run_in_executor(self._executor, protocol.handle, body, call, limits)
+        return await loop.run_in_executor(self._executor, jsonrpc.handle, body, call, limits)
 
     # ------------------------------------------------------------------ WebSocket
 
     async def _websocket(self, name: str, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=self.dispatchers[name].limits.max_body, heartbeat=30)
         await ws.prepare(request)
-        conn = _Connection(ws)
-        self._connections[name].add(conn)
-        sender = asyncio.create_task(self._sender(conn))
-        call = self._ws_call(name, conn)
+        feed = self.feeds[name]
+        subscriber = feed.open(Outbox(asyncio.get_running_loop()))
+        self._websockets.add(ws)
+        sender = asyncio.create_task(self._sender(ws, subscriber))
+        call = feed.call_for(subscriber)
         try:
             async for msg in ws:
                 if msg.type == WSMsgType.TEXT or msg.type == WSMsgType.BINARY:
                     response = await self._run(name, msg.data, call)
                     if response is not None:
-                        await conn.queue.put(protocol.encode(response).decode())
+                        subscriber.outbox.put(jsonrpc.encode(response).decode())
                 elif msg.type == WSMsgType.ERROR:
                     break
         finally:
-            self._connections[name].discard(conn)
+            feed.close(subscriber)
+            self._websockets.discard(ws)
             sender.cancel()
         return ws
 
-    async def _sender(self, conn: _Connection) -> None:
+    async def _sender(self, ws: web.WebSocketResponse, subscriber: Subscriber) -> None:
         while True:
-            text = await conn.queue.get()
-            if conn.ws.closed:
+            text = await subscriber.outbox.next()
+            if ws.closed:
                 return
-            await conn.ws.send_str(text)
-
-    def _ws_call(self, name: str, conn: _Connection) -> protocol.Call:
-        dispatcher = self.dispatchers[name]
-
-        def call(method: str, params: list[Any] | dict[str, Any]) -> Any:
-            if method == "eth_subscribe":
-                if not isinstance(params, list) or not params:
-                    raise InvalidParams("eth_subscribe: expected [kind, options?]")
-                kind = params[0]
-                criteria = None
-                if kind == "logs":
-                    criteria = decode_log_filter(dispatcher, params[1] if len(params) > 1 else {}, "1")
-                elif kind not in ("newHeads", "newPendingTransactions"):
-                    raise InvalidParams(f"eth_subscribe: unsupported subscription {kind!r} (newHeads, logs)")
-                sid = hex(next(self._sub_ids))
-                conn.subscriptions[sid] = (str(kind), criteria)
-                return sid
-            if method == "eth_unsubscribe":
-                if not isinstance(params, list) or len(params) != 1:
-                    raise InvalidParams("eth_unsubscribe: expected [subscriptionId]")
-                return conn.subscriptions.pop(params[0], None) is not None
-            return dispatcher.call(method, params)
-
-        return call
-
-    def _block_listener(self, name: str) -> Any:
-        def on_block(record: BlockRecord) -> None:
-            conns = [c for c in self._connections[name] if c.subscriptions]
-            if not conns or self._loop is None:
-                return
-            head = enc.header_fields(record.header)
-            for conn in conns:
-                for sid, (kind, criteria) in list(conn.subscriptions.items()):
-                    results: list[Any] = []
-                    if kind == "newHeads":
-                        results = [head]
-                    elif kind == "logs" and criteria is not None:
-                        results = [
-                            enc.log(e, record.timestamp) for r in record.receipts for e in r.logs if criteria.matches(e)
-                        ]
-                    elif kind == "newPendingTransactions":
-                        results = [enc.data(tx.hash) for tx in record.transactions]
-                    for result in results:
-                        note = {
-                            "jsonrpc": "2.0",
-                            "method": "eth_subscription",
-                            "params": {"subscription": sid, "result": result},
-                        }
-                        self._loop.call_soon_threadsafe(conn.queue.put_nowait, json.dumps(note))
-
-        return on_block
+            await ws.send_str(text)

@@ -27,49 +27,45 @@ Ledger entries are :meth:`zkconnect.interop.ledger.Entry.as_json` objects: ``sta
 
 from __future__ import annotations
 
-import weakref
 from collections import Counter
-from typing import TYPE_CHECKING, Any
 
+import zkconnect.rpc.encoding as enc
+from zkconnect.config import RelayMode
+from zkconnect.devnet import Devnet
 from zkconnect.errors import UnknownSnapshot
 from zkconnect.interop.ledger import Entry, Stage
+from zkconnect.interop.relayer import RelayReport
 from zkconnect.protocol.addresses import L2_SYSTEM_CONTRACTS
-from zkconnect.rpc import encoding as enc
-from zkconnect.rpc.dispatcher import MethodSpec, rpc_method
+from zkconnect.rpc.dispatcher import Dispatcher, MethodSpec, ServedAt, rpc_method
 from zkconnect.rpc.errors import InvalidParams
+from zkconnect.rpc.json_types import JSON, JsonObject
+from zkconnect.rpc.registry import MethodTable
 
-if TYPE_CHECKING:
-    from zkconnect.devnet import Devnet
-    from zkconnect.interop.relayer import RelayReport
-    from zkconnect.rpc.dispatcher import Dispatcher
-
-__all__ = ["METHODS", "describe", "install", "set_endpoints"]
-
-_ENDPOINTS: weakref.WeakKeyDictionary[Any, tuple[str, dict[str, int]]] = weakref.WeakKeyDictionary()
+__all__ = ["METHODS", "TABLE", "describe", "on_devnet"]
 
 
-def install(d: Dispatcher) -> None:
-    """Add the ``zkdev_*`` methods to a devnet chain's dispatcher."""
-    if d.devnet is not None:
-        d.register_methods(METHODS)
+_RELAY_MODES: dict[str, RelayMode] = {"auto": "auto", "manual": "manual"}
 
 
-def set_endpoints(devnet: Devnet, host: str, ports: dict[str, int]) -> None:
-    """Record where a server really listens (``zkdev_getConfig`` reports these ports and URLs)."""
-    _ENDPOINTS[devnet] = (host, dict(ports))
+def on_devnet(d: Dispatcher) -> bool:
+    """The rule of the ``zkdev`` table: every chain of a devnet."""
+    return d.on_devnet
 
 
 def _hex(value: bytes) -> str:
     return enc.data(value)
 
 
-def describe(devnet: Devnet) -> dict[str, Any]:
-    """A JSON-ready description of a devnet: what ``zkdev up`` prints and ``--config-out`` writes."""
+def describe(devnet: Devnet, served: ServedAt | None = None) -> JsonObject:
+    """A JSON-ready description of a devnet: what ``zkdev up`` prints and ``--config-out`` writes.
+
+    ``served`` gives the ports a server really listens on (default: the configured ones).
+    """
     config = devnet.config
-    host, ports = _ENDPOINTS.get(devnet, (config.host, {}))
-    chains = []
+    host = config.host if served is None else served.host
+    chains: list[JSON] = []
     for c in config.all_chains:
-        port = ports.get(c.name, c.port)
+        port = c.port if served is None else served.port(c.name, c.port)
         layer = c.settlement
         if layer is not None:  # where it settles now: a chain may have moved back to L1 (migrate_chain_to_l1)
             layer = config.chain(devnet.settlement.layer_of(c.chain_id)).name
@@ -86,7 +82,7 @@ def describe(devnet: Devnet) -> dict[str, Any]:
             }
         )
     contracts = devnet.contracts
-    l1 = {
+    l1: JsonObject = {
         "bridgehub": _hex(contracts.l1.bridgehub),
         "messageRoot": _hex(contracts.l1.message_root),
         "chainTypeManager": _hex(contracts.l1.chain_type_manager),
@@ -97,7 +93,7 @@ def describe(devnet: Devnet) -> dict[str, Any]:
         l1["nullifier"] = _hex(contracts.l1_bridge.nullifier)
         l1["nativeTokenVault"] = _hex(contracts.l1_bridge.native_token_vault)
         l1["assetTracker"] = _hex(contracts.l1_bridge.asset_tracker)
-    system: dict[str, Any] = {
+    system: JsonObject = {
         "l1": l1,
         "l2": {name: _hex(address) for address, name in L2_SYSTEM_CONTRACTS.items()},
     }
@@ -125,11 +121,11 @@ def _pending(entry: Entry) -> bool:
     return entry.pending
 
 
-def _relay_state(devnet: Devnet) -> dict[str, Any]:
+def _relay_state(devnet: Devnet) -> JsonObject:
     return {"mode": devnet.relayer.mode, "paused": devnet.relayer.paused}
 
 
-def _report(report: RelayReport) -> dict[str, Any]:
+def _report(report: RelayReport) -> JsonObject:
     return {
         "settled": report.settled,
         "gatewayBatchesOnL1": report.gateway_batches_on_l1,
@@ -142,13 +138,13 @@ def _report(report: RelayReport) -> dict[str, Any]:
 
 
 @rpc_method("zkdev_getConfig")
-def zkdev_get_config(d: Dispatcher) -> dict[str, Any]:
+def zkdev_get_config(d: Dispatcher) -> JsonObject:
     """The devnet's configuration: chains, ports, system addresses, accounts, relay mode."""
-    return describe(_devnet(d))
+    return describe(_devnet(d), d.served)
 
 
 @rpc_method("zkdev_status")
-def zkdev_status(d: Dispatcher) -> dict[str, Any]:
+def zkdev_status(d: Dispatcher) -> JsonObject:
     """Heads, finality and settlement of every chain; message counts; pending messages; relay state."""
     devnet = _devnet(d)
     settlement = devnet.settlement
@@ -156,7 +152,7 @@ def zkdev_status(d: Dispatcher) -> dict[str, Any]:
     chains = []
     for c in devnet.config.all_chains:
         chain = devnet.chains[c.name]
-        row: dict[str, Any] = {
+        row: JsonObject = {
             "name": c.name,
             "chainId": c.chain_id,
             "head": chain.block_number,
@@ -176,7 +172,7 @@ def zkdev_status(d: Dispatcher) -> dict[str, Any]:
 
 
 @rpc_method("zkdev_getMessages", "filter?")
-def zkdev_get_messages(d: Dispatcher, flt: Any) -> list[dict[str, Any]]:
+def zkdev_get_messages(d: Dispatcher, flt: JSON) -> list[JsonObject]:
     """Every ledger entry, or those matching ``{"stage", "chainId" (source or destination), "pending"}``."""
     entries: list[Entry] = list(_devnet(d).ledger)
     if flt is None:
@@ -203,33 +199,33 @@ def zkdev_get_messages(d: Dispatcher, flt: Any) -> list[dict[str, Any]]:
 
 
 @rpc_method("zkdev_getBundle", "bundleHash")
-def zkdev_get_bundle(d: Dispatcher, bundle_hash: Any) -> dict[str, Any] | None:
+def zkdev_get_bundle(d: Dispatcher, bundle_hash: JSON) -> JsonObject | None:
     """One bundle's ledger entry (stage, batch, Gateway block, destination tx, reason), or null."""
     found = _devnet(d).ledger.get(enc.decode_hash(bundle_hash, "0 (bundleHash)"))
     return None if found is None or found.kind != "bundle" else found.as_json()
 
 
 @rpc_method("zkdev_getMessagesByTx", "txHash")
-def zkdev_get_messages_by_tx(d: Dispatcher, tx_hash: Any) -> list[dict[str, Any]]:
+def zkdev_get_messages_by_tx(d: Dispatcher, tx_hash: JSON) -> list[JsonObject]:
     """Every message and bundle a source transaction sent, in order."""
     return [e.as_json() for e in _devnet(d).ledger.by_source_tx(enc.decode_hash(tx_hash, "0 (txHash)"))]
 
 
 @rpc_method("zkdev_trace", "hash")
-def zkdev_trace(d: Dispatcher, value: Any) -> list[dict[str, Any]]:
+def zkdev_trace(d: Dispatcher, value: JSON) -> list[JsonObject]:
     """Entries whose bundle/message hash, source tx or destination tx is ``hash``."""
     wanted = enc.decode_hash(value, "0 (hash)")
     return [e.as_json() for e in _devnet(d).ledger if wanted in (e.id, e.source_tx, e.destination_tx)]
 
 
 @rpc_method("zkdev_relay")
-def zkdev_relay(d: Dispatcher) -> dict[str, Any]:
+def zkdev_relay(d: Dispatcher) -> JsonObject:
     """Relay every pending message and bundle as far as it can go, now (works in manual mode too)."""
     return _report(_devnet(d).relay())
 
 
 @rpc_method("zkdev_pauseRelay")
-def zkdev_pause_relay(d: Dispatcher) -> dict[str, Any]:
+def zkdev_pause_relay(d: Dispatcher) -> JsonObject:
     """Stop automatic relaying (``zkdev_relay`` still works)."""
     devnet = _devnet(d)
     devnet.relayer.pause()
@@ -237,7 +233,7 @@ def zkdev_pause_relay(d: Dispatcher) -> dict[str, Any]:
 
 
 @rpc_method("zkdev_resumeRelay")
-def zkdev_resume_relay(d: Dispatcher) -> dict[str, Any]:
+def zkdev_resume_relay(d: Dispatcher) -> JsonObject:
     """Resume automatic relaying; in auto mode, what was waiting is relayed at once."""
     devnet = _devnet(d)
     devnet.relayer.resume()
@@ -245,12 +241,13 @@ def zkdev_resume_relay(d: Dispatcher) -> dict[str, Any]:
 
 
 @rpc_method("zkdev_setRelayMode", "mode")
-def zkdev_set_relay_mode(d: Dispatcher, mode: Any) -> dict[str, Any]:
+def zkdev_set_relay_mode(d: Dispatcher, mode: JSON) -> JsonObject:
     """Switch the relayer to ``"auto"`` or ``"manual"``."""
-    if mode not in ("auto", "manual"):
+    chosen = _RELAY_MODES.get(mode) if isinstance(mode, str) else None
+    if chosen is None:
         raise InvalidParams(f'invalid argument 0 (mode): expected "auto" or "manual", got {mode!r}')
     devnet = _devnet(d)
-    devnet.relayer.set_mode(mode)
+    devnet.relayer.set_mode(chosen)
     return _relay_state(devnet)
 
 
@@ -261,7 +258,7 @@ def zkdev_snapshot(d: Dispatcher) -> str:
 
 
 @rpc_method("zkdev_revert", "id")
-def zkdev_revert(d: Dispatcher, sid: Any) -> bool:
+def zkdev_revert(d: Dispatcher, sid: JSON) -> bool:
     """Return the whole devnet to a ``zkdev_snapshot`` id; false if the id is unknown or consumed."""
     number = enc.decode_quantity(sid, "0 (id)", bits=64)
     try:
@@ -285,3 +282,5 @@ METHODS: tuple[MethodSpec, ...] = (
     zkdev_snapshot,
     zkdev_revert,
 )
+TABLE = MethodTable("zkdev", METHODS, applies=on_devnet, dev=True)
+"""The devnet methods, on every chain of a devnet (dispatchers built with dev methods)."""

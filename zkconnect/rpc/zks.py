@@ -1,8 +1,8 @@
 """The ``zks_*`` methods of ZK chains and Gateway, answered as ZKsync nodes answer them.
 
-Installed on a chain's :class:`~zkconnect.rpc.dispatcher.Dispatcher` when it serves a devnet
-chain other than L1 (on L1 every ``zks_*`` method is -32601, as on a real L1 node). Besides the
-methods, :func:`install` makes the chain ZKsync-shaped where the official SDKs look:
+:data:`TABLE` goes to a chain's :class:`~zkconnect.rpc.dispatcher.Dispatcher` when it serves a
+devnet chain other than L1 (on L1 every ``zks_*`` method is -32601, as on a real L1 node). Besides
+the methods, its setup (:func:`install`) makes the chain ZKsync-shaped where the official SDKs look:
 
 * receipts carry ``l2ToL1Logs`` (each entry in both spellings the SDKs parse: Era's camelCase
   ``shardId, isService, txIndexInL1Batch, logIndex...`` and ZKsync OS's snake_case
@@ -20,22 +20,21 @@ details) are that same, real transaction, whose receipt the settlement layer's R
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
 
+import zkconnect.rpc.encoding as enc
+from zkconnect.devnet import Devnet
 from zkconnect.engine.chain import BlockRecord, Receipt
 from zkconnect.errors import InteropError, ProofUnavailable
+from zkconnect.genesis.build import base_token_address
 from zkconnect.interop.sealer import SealedLog
 from zkconnect.interop.settlement import BatchExecution
 from zkconnect.protocol.addresses import L2_ASSET_ROUTER
-from zkconnect.rpc import encoding as enc
-from zkconnect.rpc.dispatcher import MethodSpec, rpc_method
+from zkconnect.rpc.dispatcher import Dispatcher, MethodSpec, ReceiptHook, rpc_method
 from zkconnect.rpc.errors import InvalidParams
+from zkconnect.rpc.json_types import JSON, JsonObject
+from zkconnect.rpc.registry import MethodTable
 
-if TYPE_CHECKING:
-    from zkconnect.devnet import Devnet
-    from zkconnect.rpc.dispatcher import Dispatcher
-
-__all__ = ["METHODS", "PROOF_MODES", "install"]
+__all__ = ["METHODS", "PROOF_MODES", "TABLE", "install", "serves_l2"]
 
 PROTOCOL_VERSION = "Version31"
 PROOF_MODES = {
@@ -48,12 +47,14 @@ PROOF_MODES = {
 _ZERO32 = "0x" + "00" * 32
 
 
+def serves_l2(d: Dispatcher) -> bool:
+    """The rule of the ``zks`` table: a devnet's chain other than L1 (ZK chains and Gateway)."""
+    return d.on_devnet and d.devnet is not None and d.devnet.chain_config(d.chain.chain_id).is_l2
+
+
 def install(d: Dispatcher) -> None:
-    """Add the ``zks_*`` methods, receipt/transaction fields and finality tags to an L2's dispatcher."""
-    devnet = d.devnet
-    if devnet is None or not devnet.chain_config(d.chain.chain_id).is_l2:
-        return
-    d.register_methods(METHODS)
+    """The ``zks`` table's setup: receipt/transaction fields and finality tags on an L2's dispatcher."""
+    devnet = _devnet(d)
     cid = d.chain.chain_id
     settlement = devnet.settlement
     d.tag_resolvers["finalized"] = lambda: min(settlement.finalized_block(cid), d.chain.block_number)
@@ -65,7 +66,7 @@ def install(d: Dispatcher) -> None:
 # ---------------------------------------------------------------------------- receipts and transactions
 
 
-def l2_to_l1_log_json(entry: SealedLog, record: BlockRecord, tx_index: int) -> dict[str, Any]:
+def l2_to_l1_log_json(entry: SealedLog, record: BlockRecord, tx_index: int) -> JsonObject:
     """One ``l2ToL1Logs`` entry, carrying Era's camelCase and ZKsync OS's snake_case fields."""
     log = entry.log
     return {
@@ -88,10 +89,10 @@ def l2_to_l1_log_json(entry: SealedLog, record: BlockRecord, tx_index: int) -> d
     }
 
 
-def _receipt_fields(devnet: Devnet, chain_id: int) -> Any:
+def _receipt_fields(devnet: Devnet, chain_id: int) -> ReceiptHook:
     sealer = devnet.settlement.sealers[chain_id]
 
-    def hook(rec: Receipt, record: BlockRecord, out: dict[str, Any]) -> None:
+    def hook(rec: Receipt, record: BlockRecord, out: JsonObject) -> None:
         out["l1BatchNumber"] = enc.quantity(record.number)
         out["l1BatchTxIndex"] = enc.quantity(rec.tx_index)
         out["l2ToL1Logs"] = [l2_to_l1_log_json(e, record, rec.tx_index) for e in sealer.logs_of(rec.tx_hash)]
@@ -99,7 +100,7 @@ def _receipt_fields(devnet: Devnet, chain_id: int) -> Any:
     return hook
 
 
-def _transaction_fields(tx_hash: bytes, record: BlockRecord, index: int, out: dict[str, Any]) -> None:
+def _transaction_fields(tx_hash: bytes, record: BlockRecord, index: int, out: JsonObject) -> None:
     out["l1BatchNumber"] = enc.quantity(record.number)
     out["l1BatchTxIndex"] = enc.quantity(index)
 
@@ -116,7 +117,7 @@ def _iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _number(value: Any, name: str) -> int:
+def _number(value: JSON, name: str) -> int:
     """A JSON number or a hex quantity (the SDKs send both)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidParams(f"invalid argument {name}: expected a number or a hex quantity, got {value!r}")
@@ -127,7 +128,7 @@ def _execution(d: Dispatcher, number: int) -> BatchExecution | None:
     return _devnet(d).settlement.execution(d.chain.chain_id, number)
 
 
-def _settlement_fields(execution: BatchExecution | None) -> dict[str, Any]:
+def _settlement_fields(execution: BatchExecution | None) -> JsonObject:
     tx = None if execution is None else enc.data(execution.tx_hash)
     at = None if execution is None else _iso(execution.timestamp)
     return {
@@ -143,7 +144,7 @@ def _settlement_fields(execution: BatchExecution | None) -> dict[str, Any]:
     }
 
 
-def _batch_common(d: Dispatcher, record: BlockRecord) -> dict[str, Any]:
+def _batch_common(d: Dispatcher, record: BlockRecord) -> JsonObject:
     execution = _execution(d, record.number)
     base_fee = int(getattr(record.header, "base_fee_per_gas", 0) or 0)
     user = [r for r in record.receipts if not r.system]
@@ -202,8 +203,6 @@ def zks_get_bridge_contracts(d: Dispatcher) -> dict[str, str | None]:
 @rpc_method("zks_getBaseTokenL1Address")
 def zks_get_base_token_l1_address(d: Dispatcher) -> str:
     """The L1 address of this chain's base token (``0x…01`` for ETH)."""
-    from zkconnect.genesis.build import base_token_address
-
     devnet = _devnet(d)
     return enc.data(base_token_address(devnet.config, devnet.chain_config(d.chain.chain_id)))
 
@@ -215,7 +214,7 @@ def zks_l1_batch_number(d: Dispatcher) -> str:
 
 
 @rpc_method("zks_getL2ToL1LogProof", "txHash", "index?", "mode?")
-def zks_get_l2_to_l1_log_proof(d: Dispatcher, tx_hash: Any, index: Any, mode: Any) -> dict[str, Any] | None:
+def zks_get_l2_to_l1_log_proof(d: Dispatcher, tx_hash: JSON, index: JSON, mode: JSON) -> JsonObject | None:
     """The proof of a transaction's ``index``-th L2->L1 log, or null until its batch is settled far enough.
 
     ``mode``: absent or ``"l1BatchRoot"`` (the proof L1 verifies), ``"proof_based_gw"`` or
@@ -246,7 +245,7 @@ def zks_get_l2_to_l1_log_proof(d: Dispatcher, tx_hash: Any, index: Any, mode: An
         return None
     except InteropError as exc:
         raise InvalidParams(f"invalid argument 2 (mode): {exc}") from exc
-    out: dict[str, Any] = {
+    out: JsonObject = {
         "batchNumber": proof.batch_number,
         "id": proof.id,
         "proof": [enc.data(p) for p in proof.proof],
@@ -258,7 +257,7 @@ def zks_get_l2_to_l1_log_proof(d: Dispatcher, tx_hash: Any, index: Any, mode: An
 
 
 @rpc_method("zks_getTransactionDetails", "txHash")
-def zks_get_transaction_details(d: Dispatcher, tx_hash: Any) -> dict[str, Any] | None:
+def zks_get_transaction_details(d: Dispatcher, tx_hash: JSON) -> JsonObject | None:
     """Era's transaction details: status (pending/included/verified/failed) and settlement tx hashes."""
     found = d.chain.transaction(enc.decode_hash(tx_hash, "0 (txHash)"))
     if found is None:
@@ -295,7 +294,7 @@ def zks_get_transaction_details(d: Dispatcher, tx_hash: Any) -> dict[str, Any] |
 
 
 @rpc_method("zks_getL1BatchDetails", "batchNumber")
-def zks_get_l1_batch_details(d: Dispatcher, number: Any) -> dict[str, Any] | None:
+def zks_get_l1_batch_details(d: Dispatcher, number: JSON) -> JsonObject | None:
     """A batch (= one block) with its real settlement transaction once executed; null if not sealed."""
     n = _number(number, "0 (batchNumber)")
     if n > d.chain.block_number:
@@ -305,7 +304,7 @@ def zks_get_l1_batch_details(d: Dispatcher, number: Any) -> dict[str, Any] | Non
 
 
 @rpc_method("zks_getBlockDetails", "blockNumber")
-def zks_get_block_details(d: Dispatcher, number: Any) -> dict[str, Any] | None:
+def zks_get_block_details(d: Dispatcher, number: JSON) -> JsonObject | None:
     """A block with its batch and settlement status; null if not mined."""
     n = _number(number, "0 (blockNumber)")
     if n > d.chain.block_number:
@@ -332,3 +331,5 @@ METHODS: tuple[MethodSpec, ...] = (
     zks_get_l1_batch_details,
     zks_get_block_details,
 )
+TABLE = MethodTable("zks", METHODS, applies=serves_l2, setup=install)
+"""The ZKsync methods and receipt fields, on a devnet's ZK chains and Gateway."""
