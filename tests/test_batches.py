@@ -10,8 +10,10 @@ from zkconnect import Devnet
 from zkconnect.artifacts import load
 from zkconnect.errors import InteropError
 from zkconnect.genesis.system_contracts import install_tx_number_hook
+from zkconnect.interop import sealer
 from zkconnect.interop.sealer import Sealer
 from zkconnect.protocol.addresses import L1_MESSENGER, SYSTEM_CONTEXT
+from zkconnect.protocol.batches import Batch, SealedLog
 from zkconnect.protocol.merkle import LogTree, batch_root, empty_multichain_batch_root, message_log
 
 SEND_TO_L1 = keccak(b"sendToL1(bytes)")[:4]
@@ -69,3 +71,14 @@ def test_sealer_rolls_back_with_the_devnet(devnet, messenger_chain, alice):
     assert sealer.logs_of(tx_hash) == []
     send(messenger_chain, alice, b"again")  # the next block seals cleanly at the same height
     assert sealer.batch(latest).messages == (b"again",)
+
+
+def test_batch_records_are_pure_protocol_values_the_sealer_re_exports() -> None:
+    log = message_log(0, "0x" + "ab" * 20, b"m")
+    entry = SealedLog(log, b"m", b"\x01" * 32, 0, 0)
+    batch = Batch(6565, 3, b"\x02" * 32, 0, (entry,))
+    assert batch.messages == (b"m",)
+    assert batch.local_root == LogTree([log]).root()
+    assert batch.root() == batch_root(batch.local_root, empty_multichain_batch_root(6565))
+    assert batch.root(b"\x03" * 32) == batch_root(batch.local_root, b"\x03" * 32)
+    assert (sealer.Batch, sealer.SealedLog) == (Batch, SealedLog)

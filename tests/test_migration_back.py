@@ -43,9 +43,10 @@ from zkconnect.bridge import (
     l1_chain_balances,
     withdraw,
 )
-from zkconnect.errors import TransactionReverted
+from zkconnect.errors import ChainMigrationError, InteropError, TransactionReverted
+from zkconnect.interop import migration
 from zkconnect.interop.ledger import Stage
-from zkconnect.interop.migration import ChainMigrationError, chain_migration_number
+from zkconnect.interop.migration import chain_migration_number
 from zkconnect.protocol.addresses import (
     BOOTLOADER,
     GW_ASSET_TRACKER,
@@ -479,3 +480,10 @@ def test_a_token_first_deposited_after_the_move_needs_no_migration(world: World)
     devnet.relay()
     assert finalize_withdrawal(devnet, out).ok
     assert l1_chain_balance(devnet, "zk-a", asset) == 150
+
+
+def test_chain_migration_error_is_an_interop_error_of_the_tree(devnet: Devnet) -> None:
+    assert issubclass(ChainMigrationError, InteropError)
+    assert migration.ChainMigrationError is ChainMigrationError  # the old import path still works
+    by_topology = [chain_migration_number(devnet.topology, "zk-a", on=x) for x in ("zk-a", "gateway", "l1")]
+    assert by_topology == [chain_migration_number(devnet, "zk-a", on=x) for x in ("zk-a", "gateway", "l1")]

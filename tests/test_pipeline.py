@@ -21,7 +21,7 @@ from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
 from zkconnect.config import ChainConfig, default_config
 from zkconnect.engine.chain import Chain, Receipt
-from zkconnect.errors import ProofUnavailable
+from zkconnect.errors import ChainError, ConfigError, InteropError, ProofUnavailable
 from zkconnect.interop.ledger import Entry, Stage
 from zkconnect.protocol.addresses import INTEROP_CENTER, INTEROP_HANDLER, L2_MESSAGE_VERIFICATION
 from zkconnect.protocol.messages import (
@@ -446,6 +446,79 @@ def test_a_devnet_revert_rolls_back_chains_ledger_and_relayer_together(net: Devn
     net.relay()
     assert net.bundle(entry.id).stage == Stage.EXECUTED
     assert recorded(net[B], recorder) == [b"once"]
+
+
+def _executed_steps(entry: Entry) -> int:
+    return [stage for stage, _ in entry.history].count(Stage.EXECUTED)
+
+
+def test_a_bundle_is_recorded_executed_once_whichever_way_it_is_relayed(net: Devnet, alice: DevAccount) -> None:
+    """The destination's BundleExecuted event and the relayer's own receipt both report an execution: the ledger
+    records it once."""
+    recorder = net[B].deploy(alice.private_key, load("RecordingRecipient").bytecode)
+    _, auto = send_bundle(net, alice, [(recorder, b"auto")])
+    net.relayer.set_mode("manual")
+    _, relayed = send_bundle(net, alice, [(recorder, b"relayed")])
+    net.relay()
+    _, stepped = send_bundle(net, alice, [(recorder, b"stepped")])
+    net.relayer.settle()
+    net.relayer.import_roots()
+    assert net.relayer.execute().executed == [stepped.id]
+    for sent in (auto, relayed, stepped):
+        entry = net.bundle(sent.id)
+        assert entry.stage == Stage.EXECUTED and entry.attempts == 1
+        assert _executed_steps(entry) == 1, entry.history
+
+
+def test_a_bad_relay_mode_is_a_config_error_naming_the_valid_modes(net: Devnet) -> None:
+    with pytest.raises(ConfigError, match=r"'sometimes'.*'auto', 'manual'") as info:
+        net.relayer.set_mode("sometimes")  # type: ignore[arg-type]
+    assert not isinstance(info.value, InteropError)
+    assert net.relayer.mode == "auto"
+
+
+class _Counter:
+    """A minimal off-chain snapshot component."""
+
+    def __init__(self, start: int = 0) -> None:
+        self.value = start
+
+    def snapshot_state(self) -> int:
+        return self.value
+
+    def restore_state(self, state: int) -> None:
+        self.value = state
+
+
+def test_a_revert_restores_components_by_identity_and_resets_those_registered_after_the_snapshot() -> None:
+    net = Devnet()
+    early = _Counter()
+    net.register(early)
+    early.value = 1
+    sid = net.snapshot()
+    early.value = 2
+    late = _Counter(10)  # registered after the snapshot: it has no state of its own in it
+    net.register(late)
+    late.value = 11
+    net.revert(sid)
+    assert early.value == 1
+    assert late.value == 10  # back to how it was when registered, not silently left as it is
+    inner = net.snapshot()
+    late.value = 12
+    net.revert(inner)
+    assert late.value == 10
+    with pytest.raises(ChainError, match="already registered"):
+        net.register(early)
+
+
+def test_the_interop_parts_are_built_from_the_topology_not_the_devnet(net: Devnet) -> None:
+    topology = net.topology
+    assert topology.l1 is net.l1 and topology.gateway is net.gateway
+    assert topology.by_id[A] is net[A] and topology.chain("zk-b") is net[B]
+    assert topology.clock is net.clock and topology.block_interval == net.block_interval
+    for part in (net.settlement, net.relayer, net.priority):
+        assert part.topology is topology
+        assert not any(isinstance(value, Devnet) for value in vars(part).values())
 
 
 # ---------------------------------------------------------------------- realistic timing

@@ -33,7 +33,7 @@ from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
 from zkconnect.bridge import FINALIZE_L1_DEPOSIT_PARAMS, finalize_l1_params
 from zkconnect.engine.chain import Chain, Receipt
-from zkconnect.errors import InteropError, ZkConnectError
+from zkconnect.errors import AssetError, InteropError
 from zkconnect.genesis.asset_contracts import BRIDGED_TOKEN_BEACON
 from zkconnect.protocol.addresses import (
     GW_ASSET_TRACKER,
@@ -93,19 +93,6 @@ _L1_MESSAGE_SENT = keccak(b"L1MessageSent(address,bytes32,bytes)")
 _BUNDLE_SENT = keccak(
     b"InteropBundleSent(bytes32,bytes32,(bytes1,uint256,uint256,bytes32,bytes32,(bytes1,bool,address,address,uint256,bytes)[],(bytes,bytes,bool)))"
 )
-
-
-class AssetError(ZkConnectError):
-    """An asset operation reverted; the message names the contract error and what to do."""
-
-    def __init__(self, message: str, *, receipt: Receipt | None = None) -> None:
-        super().__init__(message)
-        self.receipt = receipt
-
-    @property
-    def revert_data(self) -> bytes:
-        """The exact revert bytes of the failed transaction (empty if there was none)."""
-        return self.receipt.output if self.receipt is not None else b""
 
 
 def _sel(signature: str) -> bytes:

@@ -1,9 +1,11 @@
 """The devnet: every chain of a topology in one process, on one clock, snapshotted as one.
 
 Every chain starts from a genesis that already holds the interop contracts at their canonical
-addresses (:mod:`zkconnect.genesis.build`); the settlement pipeline (:mod:`zkconnect.interop.settlement`), the
-relayer (:mod:`zkconnect.interop.relayer`) and the message ledger (:mod:`zkconnect.interop.ledger`) are wired
-in and roll back with the chains.
+addresses (:mod:`zkconnect.genesis.build`). The devnet composes them into a
+:class:`~zkconnect.interop.topology.Topology` and builds the settlement pipeline
+(:mod:`zkconnect.interop.settlement`), the relayer (:mod:`zkconnect.interop.relayer`), the priority queue
+(:mod:`zkconnect.interop.priority`) and the message ledger (:mod:`zkconnect.interop.ledger`) from it and from
+each other, never from the devnet; they are registered here and roll back with the chains.
 
 >>> from zkconnect import Devnet
 >>> devnet = Devnet()                      # the default topology of devnet.toml
@@ -13,10 +15,10 @@ in and roll back with the chains.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from zkconnect.accounts import DevAccount, dev_accounts
 from zkconnect.config import ChainConfig, DevnetConfig, default_config
@@ -33,9 +35,11 @@ from zkconnect.errors import (
 from zkconnect.genesis.build import DevnetContracts, devnet_genesis
 from zkconnect.genesis.system_contracts import install_tx_number_hook
 from zkconnect.interop.ledger import Entry, Ledger
+from zkconnect.interop.migration import ChainMigration, migrate_chain_to_l1
 from zkconnect.interop.priority import PriorityQueue
 from zkconnect.interop.relayer import Relayer, RelayReport
 from zkconnect.interop.settlement import LogProof, Settlement
+from zkconnect.interop.topology import Topology
 from zkconnect.protocol.addresses import INTEROP_CENTER, L1_MESSENGER, L2_MESSAGE_VERIFICATION
 from zkconnect.protocol.messages import (
     INTEROP_CALL_VALUE_SELECTOR,
@@ -48,29 +52,50 @@ from zkconnect.protocol.messages import (
 )
 from zkconnect.protocol.reverts import describe_revert
 
-if TYPE_CHECKING:
-    from zkconnect.interop.migration import ChainMigration
-
 __all__ = ["Devnet", "Stateful"]
 
+S = TypeVar("S")
 _C = TypeVar("_C")
 
 
-class Stateful(Protocol):
+class Stateful(Protocol[S]):
     """Off-chain state that must roll back with the chains (relayer queues, cursors, ledgers)."""
 
-    def snapshot_state(self) -> Any:
+    def snapshot_state(self) -> S:
         """Return an immutable capture of the current state."""
+        ...
 
-    def restore_state(self, state: Any) -> None:
+    def restore_state(self, state: S) -> None:
         """Restore a capture returned by :meth:`snapshot_state`."""
+        ...
+
+
+Restore = Callable[[], None]
+"""A component's captured state, bound to the component: calling it puts the component back."""
+
+
+def _capture(component: Stateful[S]) -> Restore:
+    state = component.snapshot_state()
+
+    def restore() -> None:
+        component.restore_state(state)
+
+    return restore
+
+
+@dataclass(frozen=True)
+class _Registered:
+    component: object
+    capture: Callable[[], Restore]
+    at_registration: Restore
 
 
 @dataclass(frozen=True)
 class _DevnetSnapshot:
     chains: dict[str, int]
     clock: ClockState
-    components: tuple[Any, ...]
+    components: dict[int, Restore]
+    """Each registered component's capture, by the component's identity (``id``; it stays registered)."""
 
 
 class Devnet:
@@ -93,16 +118,18 @@ class Devnet:
             if cfg.is_l2:
                 install_tx_number_hook(chain)
             self.chains[cfg.name] = chain
-        self._components: list[Stateful] = []
+        self.topology = Topology.of(self.config, self.chains, self.contracts, self.clock)
+        """What the interop parts are built from (they never see the devnet itself)."""
+        self._components: list[_Registered] = []
         self._snapshots: dict[int, _DevnetSnapshot] = {}
         self._next_snapshot = 1
         self.ledger = Ledger()
-        self.settlement = Settlement(self)
-        self.relayer = Relayer(self, self.settlement, self.ledger, self.config.relay)
+        self.settlement = Settlement(self.topology)
+        self.relayer = Relayer(self.topology, self.settlement, self.ledger, self.config.relay)
         self.register(self.ledger)
         self.register(self.settlement)
         self.register(self.relayer)
-        self.priority = PriorityQueue(self)
+        self.priority = PriorityQueue(self.topology, self.relayer)
         self.register(self.priority)
 
     # ------------------------------------------------------------------ lookup
@@ -117,14 +144,14 @@ class Devnet:
     @property
     def l1(self) -> Chain:
         """The L1 chain."""
-        return self.chains[self.config.l1.name]
+        return self.topology.l1
 
     @property
     def gateway(self) -> Chain:
         """The Gateway chain; :class:`ConfigError` if this topology has none."""
-        if self.config.gateway is None:
+        if self.topology.gateway is None:
             raise ConfigError("this devnet has no Gateway; add a [gateway] section to the configuration")
-        return self.chains[self.config.gateway.name]
+        return self.topology.gateway
 
     @property
     def zk_chains(self) -> tuple[Chain, ...]:
@@ -144,7 +171,7 @@ class Devnet:
     @property
     def block_interval(self) -> int:
         """Seconds of the shared clock per block interval (``block_time``, at least one second)."""
-        return max(1, round(self.config.block_time))
+        return self.topology.block_interval
 
     def tick(self) -> RelayReport | None:
         """One block interval: (with realistic timing and the relayer in auto mode) move the interop pipeline one
@@ -154,7 +181,7 @@ class Devnet:
         :meth:`advance`. Returns the relayer's report, or None if it did not run.
         """
         report = None
-        if self.relayer.realistic and self.relayer.mode == "auto" and not self.relayer.paused:
+        if self.relayer.realistic and self.relayer.automatic:
             report = self.relayer.tick()  # before mining: what is mined now settles from the next interval on
         for chain in self.chains.values():
             if not chain.automine and chain.pending_transactions:
@@ -260,21 +287,32 @@ class Devnet:
 
     def migrate_chain_to_l1(self, chain: str | int) -> ChainMigration:
         """Move ``chain`` from Gateway back to L1 (v31 migration number 2): Gateway, L1 and the chain record it, and
-        its later batches settle on L1. Refused (:class:`~zkconnect.interop.migration.ChainMigrationError`) until the
+        its later batches settle on L1. Refused (:class:`~zkconnect.errors.ChainMigrationError`) until the
         chain is drained: relay first. See :mod:`zkconnect.interop.migration`."""
-        from zkconnect.interop.migration import migrate_chain_to_l1
-
-        return migrate_chain_to_l1(self, chain)
+        return migrate_chain_to_l1(
+            self.topology,
+            chain,
+            settlement=self.settlement,
+            relayer=self.relayer,
+            ledger=self.ledger,
+            priority=self.priority,
+        )
 
     # ------------------------------------------------------------------ snapshots
 
-    def register(self, component: Stateful) -> None:
-        """Include an off-chain component in every later devnet snapshot."""
-        self._components.append(component)
+    def register(self, component: Stateful[S]) -> None:
+        """Include an off-chain component in every later devnet snapshot.
+
+        Reverting to a snapshot taken before the component was registered puts it back as it was when registered
+        (the earliest state the devnet knows of it). Registering the same component twice is an error.
+        """
+        if any(r.component is component for r in self._components):
+            raise ChainError(f"{component!r} is already registered with this devnet")
+        self._components.append(_Registered(component, lambda: _capture(component), _capture(component)))
 
     def component(self, kind: type[_C]) -> _C | None:
         """The registered component of type ``kind`` (the first), or None: how a layer above finds its own."""
-        return next((c for c in self._components if isinstance(c, kind)), None)
+        return next((r.component for r in self._components if isinstance(r.component, kind)), None)
 
     def snapshot(self) -> int:
         """Capture every chain, the clock and all registered components; returns an id."""
@@ -283,7 +321,7 @@ class Devnet:
         self._snapshots[sid] = _DevnetSnapshot(
             chains={name: chain.snapshot() for name, chain in self.chains.items()},
             clock=self.clock.state(),
-            components=tuple(c.snapshot_state() for c in self._components),
+            components={id(r.component): r.capture() for r in self._components},
         )
         return sid
 
@@ -297,8 +335,9 @@ class Devnet:
         for name, chain_sid in snap.chains.items():
             self.chains[name].revert(chain_sid)
         self.clock.restore(snap.clock)
-        for component, state in zip(self._components, snap.components, strict=False):
-            component.restore_state(state)
+        for registered in self._components:
+            restore = snap.components.get(id(registered.component), registered.at_registration)
+            restore()
 
     @contextmanager
     def anchor(self) -> Iterator[Devnet]:

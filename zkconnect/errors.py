@@ -15,16 +15,23 @@ Each class also derives from the builtin it resembles, so callers may catch eith
     │   ├── InvalidTransaction(ValueError) bad nonce, fee, gas, funds or signature
     │   ├── TransactionReverted            execution reverted: carries the raw revert data
     │   └── UnknownSnapshot(KeyError)      revert to an id that does not exist
-    └── InteropError(RuntimeError)         the settlement pipeline or relayer could not proceed
-        └── ProofUnavailable(LookupError)  the message is not provable yet
+    ├── InteropError(RuntimeError)         the settlement pipeline or relayer could not proceed
+    │   ├── ProofUnavailable(LookupError)  the message is not provable yet
+    │   ├── SettlementError                a settlement layer refused a batch: the chain is stalled
+    │   └── ChainMigrationError            a chain cannot change its settlement layer now (not drained)
+    └── AssetError                         an asset operation (bridge, migration, transfer) reverted
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 __all__ = [
     "ArtifactError",
+    "AssetError",
     "ChainError",
     "ChainIdMismatch",
+    "ChainMigrationError",
     "CompilerError",
     "ConfigError",
     "EncodingError",
@@ -33,10 +40,20 @@ __all__ = [
     "MerkleIndexError",
     "ProofFormatError",
     "ProofUnavailable",
+    "SettlementError",
     "TransactionReverted",
     "UnknownSnapshot",
     "ZkConnectError",
 ]
+
+
+class _HasOutput(Protocol):
+    """What :class:`AssetError` reads of a receipt (errors.py sits below the engine and cannot import it)."""
+
+    @property
+    def output(self) -> bytes:
+        """The transaction's return or revert data."""
+        ...
 
 
 class ZkConnectError(Exception):
@@ -116,3 +133,27 @@ class InteropError(ZkConnectError, RuntimeError):
 
 class ProofUnavailable(InteropError, LookupError):
     """No inclusion proof exists yet for the requested message (it has not settled)."""
+
+
+class SettlementError(InteropError):
+    """A batch could not be executed on its settlement layer; the chain is stalled until it is fixed."""
+
+
+class ChainMigrationError(InteropError):
+    """A chain cannot change its settlement layer now; the message says what to do first."""
+
+
+class AssetError(ZkConnectError):
+    """An asset operation reverted; the message names the contract error and what to do.
+
+    ``receipt`` is the failed transaction's receipt (any object with an ``output`` attribute), if there was one.
+    """
+
+    def __init__(self, message: str, *, receipt: _HasOutput | None = None) -> None:
+        super().__init__(message)
+        self.receipt = receipt
+
+    @property
+    def revert_data(self) -> bytes:
+        """The exact revert bytes of the failed transaction (empty if there was none)."""
+        return self.receipt.output if self.receipt is not None else b""

@@ -22,6 +22,8 @@ from adversarial_helpers import (
 
 from zkconnect import Devnet
 from zkconnect.accounts import DevAccount
+from zkconnect.errors import InteropError, SettlementError, ZkConnectError
+from zkconnect.interop import settlement
 from zkconnect.interop.ledger import Entry, Stage
 from zkconnect.protocol.addresses import L2_MESSAGE_ROOT
 from zkconnect.protocol.messages import selector
@@ -257,3 +259,8 @@ def test_R6_paused_auto_mode_waits_for_resume(devnet: Devnet, alice: DevAccount)
     assert devnet.bundle(sent.hash).stage == Stage.SEALED and _count(devnet, recipient) == 0
     devnet.relayer.resume()
     assert devnet.bundle(sent.hash).stage == Stage.EXECUTED and _count(devnet, recipient) == 1
+
+
+def test_settlement_error_is_an_interop_error_of_the_tree() -> None:
+    assert issubclass(SettlementError, InteropError) and issubclass(SettlementError, ZkConnectError)
+    assert settlement.SettlementError is SettlementError  # the old import path still works

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 from zkconnect.errors import InteropError
 
-__all__ = ["Entry", "Ledger", "Stage"]
+__all__ = ["Entry", "EntryChanges", "Ledger", "Stage"]
 
 
 class Stage(StrEnum):
@@ -41,6 +41,18 @@ class Stage(StrEnum):
 
 FINAL_STAGES = frozenset({Stage.EXECUTED, Stage.UNBUNDLED})
 _FIRST_USER_ADDRESS = 0x20000
+
+
+class EntryChanges(TypedDict, total=False):
+    """The fields of an :class:`Entry` that change as it moves (keywords of :meth:`Ledger.move` and ``replace``)."""
+
+    destination_chain_id: int | None
+    batch_number: int | None
+    gateway_block: int | None
+    root_imported_block: int | None
+    destination_tx: bytes | None
+    reason: str | None
+    attempts: int
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,7 @@ class Ledger:
             return entry.id
         return entry.source_tx + entry.log_index.to_bytes(4, "big")
 
-    def move(self, entry: Entry, stage: Stage, detail: str = "", **changes: Any) -> Entry:
+    def move(self, entry: Entry, stage: Stage, detail: str = "", **changes: Unpack[EntryChanges]) -> Entry:
         """Replace ``entry`` with its next stage (and any changed fields)."""
         key = self._key(entry)
         current = self._entries[key]
@@ -155,7 +167,7 @@ class Ledger:
         self._notify(updated)
         return updated
 
-    def replace(self, entry: Entry, **changes: Any) -> Entry:
+    def replace(self, entry: Entry, **changes: Unpack[EntryChanges]) -> Entry:
         """Change fields of ``entry`` without moving it to another stage."""
         key = self._key(entry)
         updated = replace(self._entries[key], **changes)

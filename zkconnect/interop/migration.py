@@ -22,11 +22,17 @@ unsettled batches, batches not yet final on L1, bundles in flight from or to it,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from zkconnect.engine.chain import Receipt
-from zkconnect.errors import InteropError
-from zkconnect.genesis.system_contracts import _calldata
+from eth_abi.abi import encode
+
+from zkconnect.engine.chain import Chain, Receipt
+from zkconnect.errors import ChainMigrationError
+from zkconnect.interop.ledger import Ledger
+from zkconnect.interop.priority import PriorityQueue
+from zkconnect.interop.relayer import Relayer
+from zkconnect.interop.settlement import Settlement
+from zkconnect.interop.topology import Topology
 from zkconnect.protocol.addresses import (
     BOOTLOADER,
     DEVNET_DEPLOYER,
@@ -34,18 +40,12 @@ from zkconnect.protocol.addresses import (
     SERVICE_TRANSACTION_SENDER,
     SYSTEM_CONTEXT,
 )
+from zkconnect.protocol.messages import selector
 from zkconnect.protocol.reverts import describe_revert
 
-if TYPE_CHECKING:
-    from zkconnect.devnet import Devnet
-
-__all__ = ["ChainMigration", "ChainMigrationError", "chain_migration_number", "migrate_chain_to_l1"]
+__all__ = ["ChainMigration", "ChainMigrationError", "HasTopology", "chain_migration_number", "migrate_chain_to_l1"]
 
 MIGRATION_NUMBER_SETTLEMENT_LAYER_TO_L1 = 2
-
-
-class ChainMigrationError(InteropError):
-    """A chain cannot change its settlement layer now; the message says what to do first."""
 
 
 @dataclass(frozen=True)
@@ -66,23 +66,53 @@ class ChainMigration:
     chain_tx: bytes
 
 
-def chain_migration_number(devnet: Devnet, chain: str | int, *, on: str | int | None = None) -> int:
+def _uint_call(signature: str, *args: int) -> bytes:
+    """Calldata of ``signature`` (whose arguments are all ``uint256``) with ``args``."""
+    return selector(signature) + encode(["uint256"] * len(args), list(args))
+
+
+class HasTopology(Protocol):
+    """Anything built over a :class:`~zkconnect.interop.topology.Topology` (a ``Devnet``)."""
+
+    @property
+    def topology(self) -> Topology:
+        """The topology it was built from."""
+        ...
+
+
+def chain_migration_number(devnet: Topology | HasTopology, chain: str | int, *, on: str | int | None = None) -> int:
     """``L2ChainAssetHandler.migrationNumber(chain)`` as chain ``on`` (default: the chain itself) records it:
-    0 always on L1, 1 on Gateway, 2 back on L1. ``on="l1"`` reads the L1 Bridgehub's record."""
-    chain_id = devnet[chain].chain_id
-    where = devnet[on] if on is not None else devnet[chain]
-    data = _calldata("migrationNumber(uint256)", chain_id)
-    if where.chain_id == devnet.l1.chain_id:
-        return int.from_bytes(where.call(devnet.contracts.l1.bridgehub, data), "big")
+    0 always on L1, 1 on Gateway, 2 back on L1. ``on="l1"`` reads the L1 Bridgehub's record.
+
+    ``topology`` is a :class:`~zkconnect.interop.topology.Topology` or anything that has one as ``.topology``
+    (a :class:`~zkconnect.devnet.Devnet`).
+    """
+    topology = devnet if isinstance(devnet, Topology) else devnet.topology
+    chain_id = topology.chain(chain).chain_id
+    where = topology.chain(on) if on is not None else topology.chain(chain)
+    data = _uint_call("migrationNumber(uint256)", chain_id)
+    if where.chain_id == topology.l1.chain_id:
+        return int.from_bytes(where.call(topology.contracts.l1.bridgehub, data), "big")
     return int.from_bytes(where.call(L2_CHAIN_ASSET_HANDLER, data), "big")
 
 
-def _pending_work(devnet: Devnet, chain_id: int) -> list[str]:
-    settlement = devnet.settlement
+@dataclass(frozen=True)
+class _Parts:
+    """The interop parts a migration reads and drives."""
+
+    topology: Topology
+    settlement: Settlement
+    relayer: Relayer
+    ledger: Ledger
+    priority: PriorityQueue
+
+
+def _pending_work(parts: _Parts, chain: Chain) -> list[str]:
+    settlement = parts.settlement
+    chain_id = chain.chain_id
     problems: list[str] = []
     if chain_id in settlement.stalled():
         problems.append(f"it is stalled ({settlement.stalled()[chain_id]}); revert to a snapshot before the bad batch")
-    chain = devnet[chain_id]
     if chain.pending_transactions:
         problems.append(f"{len(chain.pending_transactions)} transaction(s) wait in its mempool; mine them")
     unsettled = settlement.unsettled(chain_id)
@@ -92,7 +122,7 @@ def _pending_work(devnet: Devnet, chain_id: int) -> list[str]:
         problems.append("its last batches are executed on Gateway but Gateway's batch is not final on L1")
     in_flight = [
         e
-        for e in devnet.ledger
+        for e in parts.ledger
         if e.kind == "bundle" and e.pending and chain_id in (e.source_chain_id, e.destination_chain_id)
     ]
     if in_flight:
@@ -100,7 +130,7 @@ def _pending_work(devnet: Devnet, chain_id: int) -> list[str]:
             f"{len(in_flight)} bundle(s) from or to it are not executed yet (first: 0x{in_flight[0].id.hex()}); "
             "execute or unbundle them"
         )
-    queued = [r for r in devnet.priority.pending if r.chain_id == chain_id]
+    queued = [r for r in parts.priority.pending if r.chain_id == chain_id]
     if queued:
         problems.append(f"{len(queued)} L1->L2 transaction(s) to it are not executed yet")
     return problems
@@ -112,25 +142,35 @@ def _checked(receipt: Receipt, what: str) -> Receipt:
     return receipt
 
 
-def migrate_chain_to_l1(devnet: Devnet, chain: str | int) -> ChainMigration:
+def migrate_chain_to_l1(
+    topology: Topology,
+    chain: str | int,
+    *,
+    settlement: Settlement,
+    relayer: Relayer,
+    ledger: Ledger,
+    priority: PriorityQueue,
+) -> ChainMigration:
     """Move ``chain`` from Gateway back to L1 (see the module docstring for what each layer records).
 
     In ``auto`` relay mode everything pending is relayed first. Raises :class:`ChainMigrationError` if the chain
     does not settle on Gateway, or is not drained (``manual`` mode: relay first, ``devnet.relay()``, so every batch
     is final on L1 and every bundle from or to it is executed).
     """
-    config = devnet.chain_config(chain)
+    parts = _Parts(topology, settlement, relayer, ledger, priority)
+    config = topology.chain_config(chain)
     if config.role != "zk":
         raise ChainMigrationError(f"{config.name} is not a ZK chain; only ZK chains migrate between layers")
     chain_id = config.chain_id
-    settlement = devnet.settlement
-    gateway = devnet.gateway if devnet.config.gateway is not None else None
+    target = topology.chains[config.name]
+    gateway = topology.gateway
     if gateway is None or settlement.layer_of(chain_id) != gateway.chain_id:
         raise ChainMigrationError(f"{config.name} does not settle on Gateway; there is nothing to migrate back")
-    relayer = devnet.relayer
-    if relayer.mode == "auto" and not relayer.paused and not relayer.realistic:
-        devnet.relay()  # auto mode: settle what is sealed (even batches without messages) before checking
-    problems = _pending_work(devnet, chain_id)
+    if relayer.automatic and not relayer.realistic:
+        # auto mode: settle what is sealed (even batches without messages) before checking, as devnet.relay() does
+        priority.process()
+        relayer.relay()
+    problems = _pending_work(parts, target)
     if problems:
         raise ChainMigrationError(
             f"{config.name} cannot leave Gateway yet: " + "; ".join(problems) + ". v31 requires a chain to be "
@@ -141,26 +181,26 @@ def migrate_chain_to_l1(devnet: Devnet, chain: str | int) -> ChainMigration:
         gateway.system_call(
             SERVICE_TRANSACTION_SENDER,
             L2_CHAIN_ASSET_HANDLER,
-            _calldata("recordMigrationToL1(uint256)", chain_id),
+            _uint_call("recordMigrationToL1(uint256)", chain_id),
         ),
         "Gateway's L2ChainAssetHandler.recordMigrationToL1",
     ).tx_hash
     l1_tx = _checked(
-        devnet.l1.system_call(
+        topology.l1.system_call(
             DEVNET_DEPLOYER,
-            devnet.contracts.l1.bridgehub,
-            _calldata("migrateChainToL1(uint256,uint256)", chain_id, last),
+            topology.contracts.l1.bridgehub,
+            _uint_call("migrateChainToL1(uint256,uint256)", chain_id, last),
         ),
         "L1Bridgehub.migrateChainToL1",
     ).tx_hash
     settlement.move_to_l1(chain_id)
     receipt = _checked(
-        devnet[chain_id].system_call(
-            BOOTLOADER, SYSTEM_CONTEXT, _calldata("setSettlementLayerChainId(uint256)", devnet.l1.chain_id)
+        target.system_call(
+            BOOTLOADER, SYSTEM_CONTEXT, _uint_call("setSettlementLayerChainId(uint256)", topology.l1.chain_id)
         ),
         f"{config.name}'s SystemContext.setSettlementLayerChainId",
     )
-    number = chain_migration_number(devnet, chain_id)
+    number = chain_migration_number(topology, chain_id)
     if number != MIGRATION_NUMBER_SETTLEMENT_LAYER_TO_L1:
         raise ChainMigrationError(
             f"{config.name}'s migration number is {number} after the move, not 2; this is a zkconnect bug"

@@ -26,18 +26,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
 
 from zkconnect.artifacts import load
-from zkconnect.engine.chain import BlockRecord, Chain, Receipt, SystemCall
+from zkconnect.engine.chain import BlockRecord, Chain, Log, Receipt, SystemCall
 from zkconnect.errors import InteropError
+from zkconnect.interop.topology import Topology
 from zkconnect.protocol.addresses import BASE_TOKEN_HOLDER, BOOTLOADER, L1_MESSENGER
-
-if TYPE_CHECKING:
-    from zkconnect.devnet import Devnet
+from zkconnect.protocol.messages import selector
 
 __all__ = [
     "L2_CANONICAL_TRANSACTION",
@@ -45,6 +44,7 @@ __all__ = [
     "PriorityExecution",
     "PriorityQueue",
     "PriorityRequest",
+    "RelaySwitch",
     "canonical_tx_hash",
 ]
 
@@ -56,12 +56,12 @@ L2_CANONICAL_TRANSACTION = (
 NEW_PRIORITY_REQUEST_TOPIC = keccak(
     f"NewPriorityRequest(uint256,bytes32,uint64,{L2_CANONICAL_TRANSACTION},bytes[])".encode()
 )
-_SEND_LOG = keccak(b"sendL2ToL1Log(bool,bytes32,bytes32)")[:4]
+_SEND_LOG = selector("sendL2ToL1Log(bool,bytes32,bytes32)")
 _MAX_L2_GAS = 50_000_000
 _MIN_L2_GAS = 21_000
 
 
-def canonical_tx_hash(transaction: tuple[Any, ...]) -> bytes:
+def canonical_tx_hash(transaction: tuple[object, ...]) -> bytes:
     """keccak256(abi.encode(L2CanonicalTransaction)), the hash an L1->L2 transaction has on both layers."""
     return keccak(encode([L2_CANONICAL_TRANSACTION], [transaction]))
 
@@ -110,18 +110,35 @@ class _State:
         return _State(list(self.pending), dict(self.executed), list(self.order))
 
 
-class PriorityQueue:
-    """Watches L1 for priority requests and executes them on their chains. A devnet snapshot component."""
+PriorityState = _State
+"""A capture of :meth:`PriorityQueue.snapshot_state` (an independent copy of the queue's records)."""
 
-    def __init__(self, devnet: Devnet) -> None:
-        self.devnet = devnet
-        self._mailboxes = {address: chain_id for chain_id, address in devnet.contracts.l1.settlements}
+
+class RelaySwitch(Protocol):
+    """What the queue asks the relayer: whether it acts on its own now (``auto`` mode, not paused)."""
+
+    @property
+    def automatic(self) -> bool:
+        """True when requests should be executed right after the L1 block that announced them."""
+        ...
+
+
+class PriorityQueue:
+    """Watches L1 for priority requests and executes them on their chains. A devnet snapshot component.
+
+    ``relay`` (the devnet's relayer) decides whether requests run at once or wait for :meth:`process`.
+    """
+
+    def __init__(self, topology: Topology, relay: RelaySwitch) -> None:
+        self.topology = topology
+        self._relay = relay
+        self._mailboxes = {address: chain_id for chain_id, address in topology.contracts.l1.settlements}
         self._state = _State()
         self._busy = False
         self.status_logs = "sendL2ToL1Log" in {entry.get("name") for entry in load("L1Messenger").abi}
         """Whether the L1Messenger can take the bootloader's status logs (needed to claim failed deposits)."""
-        devnet.l1.block_listeners.append(self._on_l1_block)
-        devnet.l1.after_mine.append(self._after_l1_mine)
+        topology.l1.block_listeners.append(self._on_l1_block)
+        topology.l1.after_mine.append(self._after_l1_mine)
 
     # ------------------------------------------------------------------ queries
 
@@ -144,7 +161,7 @@ class PriorityQueue:
 
     # ------------------------------------------------------------------ watching
 
-    def _parse(self, log: Any, block: int) -> PriorityRequest | None:
+    def _parse(self, log: Log, block: int) -> PriorityRequest | None:
         if not log.topics or log.topics[0] != NEW_PRIORITY_REQUEST_TOPIC:
             return None
         chain_id = self._mailboxes.get(log.address)
@@ -179,14 +196,13 @@ class PriorityQueue:
         for receipt in record.receipts:
             if receipt.ok:
                 found.extend(self.requests_in(receipt))
-        gateway = self.devnet.config.gateway.chain_id if self.devnet.config.gateway else None
+        gateway = self.topology.gateway_chain_id
         # a Gateway relay runs on Gateway before the deposit it carries runs on the chain
         found.sort(key=lambda r: r.chain_id != gateway)
         self._state.pending.extend(found)
 
     def _after_l1_mine(self, chain: Chain) -> None:
-        relayer = self.devnet.relayer
-        if relayer.mode == "auto" and not relayer.paused and self._state.pending:
+        if self._relay.automatic and self._state.pending:
             self.process()
 
     # ------------------------------------------------------------------ executing
@@ -218,11 +234,10 @@ class PriorityQueue:
         return done
 
     def _relays(self, request: PriorityRequest, l1_txs: set[bytes]) -> bool:
-        gateway = self.devnet.config.gateway
-        return gateway is not None and request.chain_id == gateway.chain_id and request.l1_tx_hash in l1_txs
+        return self.topology.is_gateway(request.chain_id) and request.l1_tx_hash in l1_txs
 
     def _execute(self, request: PriorityRequest) -> PriorityExecution:
-        chain = self.devnet[request.chain_id]
+        chain = self.topology.by_id[request.chain_id]
         if chain.pending_transactions:
             chain.mine()
         holder = chain.balance(BASE_TOKEN_HOLDER)
@@ -258,14 +273,14 @@ class PriorityQueue:
 
     # ------------------------------------------------------------------ snapshots
 
-    def snapshot_state(self) -> Any:
+    def snapshot_state(self) -> PriorityState:
         """Pending and executed requests."""
         return self._state.copy()
 
-    def restore_state(self, state: Any) -> None:
+    def restore_state(self, state: PriorityState) -> None:
         """Go back to a capture of :meth:`snapshot_state`, dropping canonical-hash aliases of undone executions."""
         kept = set(state.executed)
         for canonical, execution in self._state.executed.items():
             if canonical not in kept:
-                self.devnet[execution.request.chain_id].forget_alias(canonical)
+                self.topology.by_id[execution.request.chain_id].forget_alias(canonical)
         self._state = state.copy()

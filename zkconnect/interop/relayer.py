@@ -28,37 +28,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal, get_args
 
 from eth_abi.abi import decode
 from eth_utils.crypto import keccak
 
 from zkconnect.engine.chain import BlockRecord, Chain, Receipt
-from zkconnect.errors import InteropError, ZkConnectError
+from zkconnect.errors import ConfigError, SettlementError, ZkConnectError
 from zkconnect.interop.ledger import FINAL_STAGES, Entry, Ledger, Stage
-from zkconnect.interop.sealer import L1_MESSAGE_SENT_TOPIC
-from zkconnect.interop.settlement import Settlement, SettlementError
+from zkconnect.interop.settlement import BatchExecution, Settlement
+from zkconnect.interop.topology import Topology
 from zkconnect.protocol.addresses import INTEROP_CENTER, INTEROP_HANDLER, L1_MESSENGER
+from zkconnect.protocol.batches import L1_MESSAGE_SENT_TOPIC
 from zkconnect.protocol.messages import (
     BundleStatus,
     InteropBundle,
     bundle_hash,
     execute_bundle_calldata,
     parse_evm_v1,
+    selector,
 )
 from zkconnect.protocol.reverts import describe_revert
 
-if TYPE_CHECKING:
-    from zkconnect.devnet import Devnet
-
-__all__ = ["RelayReport", "Relayer"]
+__all__ = ["RelayMode", "RelayReport", "Relayer"]
 
 RelayMode = Literal["auto", "manual"]
+"""``auto``: relay right after any block that sent something; ``manual``: only when asked."""
+_RELAY_MODES: tuple[str, ...] = get_args(RelayMode)
 
 _BUNDLE_EXECUTED = keccak(b"BundleExecuted(bytes32)")
 _BUNDLE_UNBUNDLED = keccak(b"BundleUnbundled(bytes32)")
 _BUNDLE_VERIFIED = keccak(b"BundleVerified(bytes32)")
-_BUNDLE_STATUS = keccak(b"bundleStatus(bytes32)")[:4]
+_BUNDLE_STATUS = selector("bundleStatus(bytes32)")
 _EXECUTE_GAS = 8_000_000
 _MAX_ROUNDS = 64
 _PENDING = (Stage.SENT, Stage.SEALED, Stage.SETTLED, Stage.ROOT_IMPORTED, Stage.STALLED)
@@ -95,29 +96,33 @@ class RelayReport:
 class Relayer:
     """Relays a devnet's interop traffic. See the module docstring."""
 
-    def __init__(self, devnet: Devnet, settlement: Settlement, ledger: Ledger, mode: RelayMode = "auto") -> None:
-        if mode not in ("auto", "manual"):
-            raise InteropError(f"relay mode must be 'auto' or 'manual', got {mode!r}")
-        self.devnet = devnet
+    def __init__(self, topology: Topology, settlement: Settlement, ledger: Ledger, mode: RelayMode = "auto") -> None:
+        self.topology = topology
         self.settlement = settlement
         self.ledger = ledger
-        self.mode: RelayMode = mode
-        self.timing = devnet.config.timing
-        self.account = devnet.contracts.relayer
+        self.mode: RelayMode = _checked_mode(mode)
+        self.timing = topology.config.timing
+        self.account = topology.contracts.relayer
         self.problems: list[str] = []
         self._dirty = False
         self._busy = False
         self._paused = False
         self._watched = set(settlement.gateway_settled) | set(settlement.l1_settled) - {self._gateway_id()}
         for cid in self._watched:
-            chain = devnet[cid]
+            chain = topology.by_id[cid]
             chain.block_listeners.append(self._listener_for(chain))
             chain.after_mine.append(self._after_mine)
 
     def _gateway_id(self) -> int:
-        return self.devnet.config.gateway.chain_id if self.devnet.config.gateway else -1
+        gateway = self.topology.gateway_chain_id
+        return -1 if gateway is None else gateway
 
     # ------------------------------------------------------------------ control
+
+    @property
+    def automatic(self) -> bool:
+        """True when the relayer acts on its own now: ``auto`` mode and not paused."""
+        return self.mode == "auto" and not self._paused
 
     @property
     def paused(self) -> bool:
@@ -135,10 +140,8 @@ class Relayer:
             self._drain()
 
     def set_mode(self, mode: RelayMode) -> None:
-        """Switch between ``auto`` and ``manual``."""
-        if mode not in ("auto", "manual"):
-            raise InteropError(f"relay mode must be 'auto' or 'manual', got {mode!r}")
-        self.mode = mode
+        """Switch between ``auto`` and ``manual`` (:class:`~zkconnect.errors.ConfigError` for anything else)."""
+        self.mode = _checked_mode(mode)
         if mode == "auto" and not self.realistic:
             self._drain()
 
@@ -211,13 +214,7 @@ class Relayer:
                 if found is None or found.kind != "bundle":
                     continue
                 if log.topics[0] == _BUNDLE_EXECUTED:
-                    self.ledger.move(
-                        found,
-                        Stage.EXECUTED,
-                        f"tx 0x{receipt.tx_hash.hex()}",
-                        destination_tx=receipt.tx_hash,
-                        reason=None,
-                    )
+                    self._record_executed(found, receipt.tx_hash)
                 elif log.topics[0] == _BUNDLE_UNBUNDLED:
                     self.ledger.move(
                         found, Stage.UNBUNDLED, f"tx 0x{receipt.tx_hash.hex()}", destination_tx=receipt.tx_hash
@@ -277,7 +274,7 @@ class Relayer:
             for _ in range(_MAX_ROUNDS):
                 self._dirty = False
                 if self.realistic:
-                    self.devnet.clock.increase_time(self.devnet.block_interval)
+                    self.topology.clock.increase_time(self.topology.block_interval)
                     report = self._tick(raise_on_stall=True)
                 else:
                     report = self._round(raise_on_stall=True)
@@ -306,11 +303,7 @@ class Relayer:
         final = self.settlement.settled_batch(self._gateway_id()) if self._gateway_id() > 0 else 0
         self._import_final(final)
         self._execute_pending(report, final_gateway_block=final)
-        imported_before = sum(len(self.settlement.imported_roots(c)) for c in self.settlement.gateway_settled)
-        self.settlement.import_now()
-        report.roots_imported = (
-            sum(len(self.settlement.imported_roots(c)) for c in self.settlement.gateway_settled) - imported_before
-        )
+        report.roots_imported = self._import_now()
         self._update_messages()
         return report
 
@@ -345,9 +338,17 @@ class Relayer:
 
     def import_roots(self) -> int:
         """Step: import every interop root the settled messages need, now."""
-        before = sum(len(self.settlement.imported_roots(c)) for c in self.settlement.gateway_settled)
+        return self._import_now()
+
+    def _import_now(self) -> int:
+        """Import the queued roots now; returns how many (chain, Gateway block) roots that added."""
+
+        def count() -> int:
+            return sum(len(self.settlement.imported_roots(c)) for c in self.settlement.gateway_settled)
+
+        before = count()
         self.settlement.import_now()
-        return sum(len(self.settlement.imported_roots(c)) for c in self.settlement.gateway_settled) - before
+        return count() - before
 
     def execute(self) -> RelayReport:
         """Step: execute every bundle whose root is available (importing pending roots in the same block)."""
@@ -355,8 +356,8 @@ class Relayer:
         self._execute_pending(report)
         return report
 
-    def _settle(self, report: RelayReport, *, raise_on_stall: bool, queue_imports: bool = True) -> list[Any]:
-        done: list[Any] = []
+    def _settle(self, report: RelayReport, *, raise_on_stall: bool, queue_imports: bool = True) -> list[BatchExecution]:
+        done: list[BatchExecution] = []
         # Batches sealed before this step only: in realistic timing, what settles on Gateway now reaches L1 next tick.
         through = {cid: s.latest for cid, s in self.settlement.sealers.items()} if self.realistic else None
         try:
@@ -403,11 +404,7 @@ class Relayer:
         report = RelayReport()
         self._settle(report, raise_on_stall=raise_on_stall)
         self._execute_pending(report)
-        imported_before = sum(len(self.settlement.imported_roots(c)) for c in self.settlement.gateway_settled)
-        self.settlement.import_now()
-        report.roots_imported = (
-            sum(len(self.settlement.imported_roots(c)) for c in self.settlement.gateway_settled) - imported_before
-        )
+        report.roots_imported = self._import_now()
         self._update_messages()
         return report
 
@@ -440,14 +437,11 @@ class Relayer:
             if entry.stage == Stage.VERIFIED and entry.attempts:
                 continue  # verified by someone after our attempt failed: theirs to unbundle, never retried
             destination = entry.destination_chain_id
-            if destination not in self.settlement.gateway_settled:
-                try:
-                    self.devnet.chain_config(destination)
-                except ZkConnectError:
-                    reason = f"destination chain {destination} is not part of this devnet"
-                    self.ledger.move(entry, Stage.FAILED, reason, reason=reason)
-                    report.failed.append((entry.id, reason))
-                    continue
+            if destination not in self.settlement.gateway_settled and destination not in self.topology.by_id:
+                reason = f"destination chain {destination} is not part of this devnet"
+                self.ledger.move(entry, Stage.FAILED, reason, reason=reason)
+                report.failed.append((entry.id, reason))
+                continue
             encoded = self.prepare(entry)
             bundle = InteropBundle.decode(entry.payload[1:])
             execution = bundle.bundle_attributes.execution_address
@@ -479,17 +473,14 @@ class Relayer:
             data = execute_bundle_calldata(encoded, proof.inclusion_proof())
             by_destination.setdefault(destination, []).append((entry, data))
         for destination, work in by_destination.items():
-            chain = self.devnet[destination]
+            chain = self.topology.by_id[destination]
             hashes = self._submit_block(chain, [data for _, data in work])
             for (entry, _), tx_hash in zip(work, hashes, strict=True):
                 receipt = chain.receipt(tx_hash)
                 assert receipt is not None
                 current = self.ledger.bundle(entry.id)
                 if receipt.ok:
-                    if current.stage != Stage.EXECUTED:
-                        current = self.ledger.move(
-                            current, Stage.EXECUTED, f"tx 0x{tx_hash.hex()}", destination_tx=tx_hash
-                        )
+                    current = self._record_executed(current, tx_hash)  # already done by the block's event scan
                     self.ledger.replace(current, attempts=current.attempts + 1)
                     report.executed.append(entry.id)
                 elif current.stage not in FINAL_STAGES:
@@ -504,6 +495,13 @@ class Relayer:
                     )
                     report.failed.append((entry.id, reason))
 
+    def _record_executed(self, entry: Entry, tx_hash: bytes) -> Entry:
+        """Move a bundle to EXECUTED by ``tx_hash``, once: its event and our receipt may both report it."""
+        current = self.ledger.bundle(entry.id)
+        if current.stage == Stage.EXECUTED:
+            return current
+        return self.ledger.move(current, Stage.EXECUTED, f"tx 0x{tx_hash.hex()}", destination_tx=tx_hash, reason=None)
+
     def _ensure_root(self, entry: Entry, destination: int) -> None:
         assert entry.gateway_block is not None
         if destination not in self.settlement.gateway_settled:
@@ -515,7 +513,7 @@ class Relayer:
             self.settlement.queue_import(entry.gateway_block, [destination])
 
     def _bundle_status(self, chain_id: int, bundle_hash_: bytes) -> BundleStatus:
-        out = self.devnet[chain_id].call(INTEROP_HANDLER, _BUNDLE_STATUS + bundle_hash_)
+        out = self.topology.by_id[chain_id].call(INTEROP_HANDLER, _BUNDLE_STATUS + bundle_hash_)
         return BundleStatus(int.from_bytes(out, "big"))
 
     def _submit_block(self, chain: Chain, payloads: list[bytes]) -> list[bytes]:
@@ -525,3 +523,11 @@ class Relayer:
                 for data in payloads
             ]
         return hashes
+
+
+def _checked_mode(mode: str) -> RelayMode:
+    if mode == "auto":
+        return "auto"
+    if mode == "manual":
+        return "manual"
+    raise ConfigError(f"relay mode {mode!r} is not one of {', '.join(map(repr, _RELAY_MODES))}; pick one of those")

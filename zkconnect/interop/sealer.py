@@ -1,24 +1,27 @@
 """Sealing: every L2 block is one batch (as on ZKsync OS), built from the L1Messenger's logs.
 
 For each block of a ZK chain or of Gateway, the :class:`Sealer` reads the L1Messenger (0x8008)
-events in order and keeps, per batch, its L2->L1 logs with their message preimages. A batch's
-log tree (16,384 leaves, height 14) and root follow spec 4.1; the settlement pipeline reads them
+events in order and keeps, per batch, its L2->L1 logs with their message preimages, as the pure
+records of :mod:`zkconnect.protocol.batches` (re-exported here); the settlement pipeline reads them
 from here. Because a batch is a block, a receipt's ``transactionIndex`` is the transaction's
 number in its batch, which the official SDKs rely on.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-
 from eth_abi.abi import decode
-from eth_utils.crypto import keccak as slow_keccak
 
 from zkconnect.engine.chain import BlockRecord, Chain
 from zkconnect.errors import InteropError, ProofUnavailable
 from zkconnect.protocol.addresses import L1_MESSENGER
-from zkconnect.protocol.merkle import L2ToL1Log, LogTree, batch_root, empty_multichain_batch_root
+from zkconnect.protocol.batches import (
+    L1_MESSAGE_SENT_TOPIC,
+    L2_LOG_ABI_TYPE,
+    L2_TO_L1_LOG_SENT_TOPIC,
+    Batch,
+    SealedLog,
+)
+from zkconnect.protocol.merkle import L2ToL1Log
 
 __all__ = [
     "L1_MESSAGE_SENT_TOPIC",
@@ -26,56 +29,11 @@ __all__ = [
     "Batch",
     "SealedLog",
     "Sealer",
+    "SealerState",
 ]
 
-L1_MESSAGE_SENT_TOPIC = slow_keccak(b"L1MessageSent(address,bytes32,bytes)")
-L2_TO_L1_LOG_SENT_TOPIC = slow_keccak(b"L2ToL1LogSent((uint8,bool,uint16,address,bytes32,bytes32))")
-_LOG_TUPLE = "(uint8,bool,uint16,address,bytes32,bytes32)"
-
-
-@dataclass(frozen=True)
-class SealedLog:
-    """One L2->L1 log of a batch, where it came from and where it sits in the tree."""
-
-    log: L2ToL1Log
-    message: bytes | None
-    tx_hash: bytes
-    index_in_tx: int
-    leaf_index: int
-
-
-@dataclass(frozen=True)
-class Batch:
-    """A sealed batch: one block's L2->L1 logs, in order."""
-
-    chain_id: int
-    number: int
-    block_hash: bytes
-    timestamp: int
-    logs: tuple[SealedLog, ...]
-
-    @cached_property
-    def tree(self) -> LogTree:
-        """The batch's fixed-height log tree."""
-        return LogTree([entry.log for entry in self.logs])
-
-    @property
-    def local_root(self) -> bytes:
-        """Root of the log tree (``localLogsRoot``)."""
-        return self.tree.root()
-
-    def root(self, aggregated_root: bytes | None = None) -> bytes:
-        """The batch root: keccak(localLogsRoot ‖ aggregatedRoot).
-
-        A ZK chain's aggregated root is its empty multichain root; Gateway passes its own.
-        """
-        aggregated = empty_multichain_batch_root(self.chain_id) if aggregated_root is None else aggregated_root
-        return batch_root(self.local_root, aggregated)
-
-    @property
-    def messages(self) -> tuple[bytes, ...]:
-        """Preimages of the L1Messenger logs, in tree order."""
-        return tuple(entry.message for entry in self.logs if entry.message is not None)
+SealerState = int
+"""A capture of :meth:`Sealer.snapshot_state`: sealed batches are append-only, so their count is the whole state."""
 
 
 class Sealer:
@@ -135,7 +93,7 @@ class Sealer:
                     (message,) = decode(["bytes"], log.data)
                     messages[log.topics[2]] = bytes(message)
                 elif log.topics[0] == L2_TO_L1_LOG_SENT_TOPIC:
-                    ((shard, service, tx_number, sender, key, value),) = decode([_LOG_TUPLE], log.data)
+                    ((shard, service, tx_number, sender, key, value),) = decode([L2_LOG_ABI_TYPE], log.data)
                     l2log = L2ToL1Log(shard, service, tx_number, sender, bytes(key), bytes(value))
                     pending.append((l2log, None))
             for per_tx, (l2log, _) in enumerate(pending):
@@ -147,11 +105,11 @@ class Sealer:
         for entry in entries:
             self._by_tx.setdefault(entry.tx_hash, []).append(entry)
 
-    def snapshot_state(self) -> int:
+    def snapshot_state(self) -> SealerState:
         """Sealed batches are append-only: their count is the whole state."""
         return len(self._batches)
 
-    def restore_state(self, state: int) -> None:
+    def restore_state(self, state: SealerState) -> None:
         """Forget batches sealed after the snapshot."""
         for batch in self._batches[state:]:
             for entry in batch.logs:

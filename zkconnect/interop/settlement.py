@@ -21,28 +21,29 @@ prelude), as ZKsync's bootloader does; :meth:`Settlement.import_now` mines that 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 from eth_abi.abi import decode, encode
-from eth_utils.crypto import keccak
 
-from zkconnect.engine.chain import BlockRecord, Chain, Receipt, SystemCall
-from zkconnect.errors import InteropError, ProofUnavailable, ZkConnectError
-from zkconnect.interop.sealer import Batch, Sealer
+from zkconnect.engine.chain import BlockRecord, Chain, SystemCall
+from zkconnect.errors import InteropError, ProofUnavailable, SettlementError
+from zkconnect.interop.sealer import Sealer, SealerState
+from zkconnect.interop.topology import Topology
 from zkconnect.protocol.addresses import BOOTLOADER, L2_INTEROP_ROOT_STORAGE, L2_MESSAGE_ROOT
+from zkconnect.protocol.batches import L2_LOG_ABI_TYPE, Batch, SealedLog
 from zkconnect.protocol.merkle import (
+    GatewayBatchPath,
+    MessageProof,
     build_direct_l1_proof,
     build_gateway_interop_proof,
     build_gateway_l1_proof,
     empty_multichain_batch_root,
 )
-from zkconnect.protocol.messages import L2Message, MessageInclusionProof
+from zkconnect.protocol.messages import L2Message, MessageInclusionProof, selector
+from zkconnect.protocol.reverts import describe_revert
 from zkconnect.protocol.roots import MessageRootTwin
-
-if TYPE_CHECKING:
-    from zkconnect.devnet import Devnet
 
 __all__ = [
     "BatchExecution",
@@ -56,20 +57,16 @@ ProofMode = Literal["proof_based_gw", "messageRoot", "l1BatchRoot", "l1"]
 """``proof_based_gw`` / ``messageRoot``: the interop proof against a Gateway block's root.
 ``l1BatchRoot`` / ``l1``: the proof L1 verifies (through Gateway's batch when the chain settles there)."""
 
-_L2_LOG = "(uint8,bool,uint16,address,bytes32,bytes32)"
+_L2_LOG = L2_LOG_ABI_TYPE
 _INTEROP_ROOT = "(uint256,uint256,bytes32[])"
-_GW_EXECUTE = keccak(f"executeBatch(uint256,bytes32,{_L2_LOG}[],bytes[],bytes32,{_INTEROP_ROOT}[])".encode())[:4]
-_L1_EXECUTE = keccak(f"executeBatch(uint256,bytes32,{_L2_LOG}[],bytes[],bytes32)".encode())[:4]
-_ADD_INTEROP_ROOT = keccak(b"addInteropRoot(uint256,uint256,bytes32[])")[:4]
-_HISTORICAL_ROOT = keccak(b"historicalRoot(uint256)")[:4]
+_GW_EXECUTE = selector(f"executeBatch(uint256,bytes32,{_L2_LOG}[],bytes[],bytes32,{_INTEROP_ROOT}[])")
+_L1_EXECUTE = selector(f"executeBatch(uint256,bytes32,{_L2_LOG}[],bytes[],bytes32)")
+_ADD_INTEROP_ROOT = selector("addInteropRoot(uint256,uint256,bytes32[])")
+_HISTORICAL_ROOT = selector("historicalRoot(uint256)")
 _EXECUTE_BASE_GAS = 3_000_000
 _EXECUTE_GAS_PER_LOG = 250_000
 _EXECUTE_GAS_PER_BYTE = 200
 """Batch executions per settlement-layer block (each is given 8M gas; the block holds 60M)."""
-
-
-class SettlementError(ZkConnectError):
-    """A batch could not be executed on its settlement layer; the chain is stalled until it is fixed."""
 
 
 @dataclass(frozen=True)
@@ -136,22 +133,27 @@ class _State:
         )
 
 
-class Settlement:
-    """Seals, settles and imports for one devnet. Registered as a devnet snapshot component."""
+SettlementState = tuple[_State, tuple[dict[int, int], int, frozenset[int]], dict[int, SealerState]]
+"""A capture of :meth:`Settlement.snapshot_state`."""
 
-    def __init__(self, devnet: Devnet) -> None:
-        self.devnet = devnet
-        contracts = devnet.contracts
-        self._l1 = devnet.l1
-        self._gateway = devnet.chains[devnet.config.gateway.name] if devnet.config.gateway else None
+
+class Settlement:
+    """Seals, settles and imports for one topology. Registered as a devnet snapshot component."""
+
+    def __init__(self, topology: Topology) -> None:
+        self.topology = topology
+        config = topology.config
+        contracts = topology.contracts
+        self._l1 = topology.l1
+        self._gateway = topology.gateway
         self.sealers: dict[int, Sealer] = {}
         layers: dict[int, int] = {}
-        for cfg in devnet.config.all_chains:
+        for cfg in config.all_chains:
             if cfg.role == "l1":
                 continue
-            chain = devnet.chains[cfg.name]
+            chain = topology.chains[cfg.name]
             self.sealers[cfg.chain_id] = Sealer(chain)
-            layer = devnet.config.chain(cfg.settlement or devnet.config.l1.name)
+            layer = config.chain(cfg.settlement or config.l1.name)
             layers[cfg.chain_id] = layer.chain_id
         self._state = _State(settled={cid: 0 for cid in layers}, layer=layers)
         gw_id = self._gateway.chain_id if self._gateway else 0
@@ -163,12 +165,12 @@ class Settlement:
         )
         self._l1_settlements = {cid: contracts.l1.settlement(cid) for cid in layers}
         for cid in self.gateway_settled:
-            chain = devnet[cid]
+            chain = topology.by_id[cid]
             chain.block_preludes.append(self._prelude_for(cid))
             chain.block_listeners.append(self._listener_for(cid))
 
     def _is_gateway(self, chain_id: int) -> bool:
-        return self._gateway is not None and chain_id == self._gateway.chain_id
+        return self.topology.is_gateway(chain_id)
 
     # ------------------------------------------------------------------ queries
 
@@ -286,7 +288,7 @@ class Settlement:
                 continue
             calls = [
                 SystemCall(
-                    self.devnet.contracts.validator,
+                    self.topology.contracts.validator,
                     self._executor(layer, cid),
                     self._calldata(layer, cid, b),
                     gas=self._gas_for(layer, b),
@@ -298,7 +300,7 @@ class Settlement:
                 if cid in self._state.stalled:
                     continue
                 if not receipt.ok:
-                    reason = _describe_revert(receipt)
+                    reason = describe_revert(receipt.output)
                     self._state.stalled[cid] = f"batch {batch.number}: {reason}"
                     failures.append(
                         f"chain {cid} batch {batch.number} was refused by {layer.name} "
@@ -411,10 +413,10 @@ class Settlement:
         records = []
         for cid in self.gateway_settled if chains is None else chains:
             if self._state.pending_imports.get(cid):
-                records.extend(self.devnet[cid].mine())
+                records.extend(self.topology.by_id[cid].mine())
         return records
 
-    def _prelude_for(self, chain_id: int) -> Any:
+    def _prelude_for(self, chain_id: int) -> Callable[[], list[SystemCall]]:
         gw_id = self._gateway.chain_id if self._gateway else 0
 
         def prelude() -> list[SystemCall]:
@@ -431,7 +433,7 @@ class Settlement:
 
         return prelude
 
-    def _listener_for(self, chain_id: int) -> Any:
+    def _listener_for(self, chain_id: int) -> Callable[[BlockRecord], None]:
         def listener(record: BlockRecord) -> None:
             pending = self._state.pending_imports.get(chain_id)
             if not pending:
@@ -483,70 +485,60 @@ class Settlement:
                     f"batch {batch.number} of chain {chain_id} settled on L1, not on Gateway: interop proofs exist "
                     "only for batches settled on Gateway"
                 )
-            trees = self.twin.trees_at(chain_id, execution.block_number)
-            placement = self.twin.placement(chain_id, batch.number)
-            assert placement is not None
-            built = build_gateway_interop_proof(
-                logs=batch.tree,
-                leaf_index=entry.leaf_index,
-                chain_id=chain_id,
-                batch_number=batch.number,
-                chain_tree=trees.chain_tree,
-                batch_leaf_index=placement[1],
-                shared_tree=trees.shared_tree,
-                chain_index=trees.chain_index,
-                gateway_chain_id=layer,
-                gateway_block_number=execution.block_number,
-            )
-            return LogProof(
-                chain_id,
-                batch.number,
-                entry.leaf_index,
-                built.proof,
-                built.target.root,
-                execution.block_number,
-                mode,
-                message,
-            )
-        if mode not in ("l1", "l1BatchRoot"):
-            raise InteropError(f"unknown proof mode {mode!r}; use 'proof_based_gw', 'messageRoot' or 'l1BatchRoot'")
-        if self._is_gateway(layer):
-            assert self._gateway is not None
-            gw_block = execution.block_number
-            if self._state.settled[self._gateway.chain_id] < gw_block:
-                raise ProofUnavailable(
-                    f"Gateway batch {gw_block}, which executed batch {batch.number} of chain {chain_id}, is not "
-                    "executed on L1 yet; settle Gateway on L1 first"
-                )
-            trees = self.twin.trees_at(chain_id, gw_block)
-            placement = self.twin.placement(chain_id, batch.number)
-            assert placement is not None
-            built = build_gateway_l1_proof(
-                logs=batch.tree,
-                leaf_index=entry.leaf_index,
-                chain_id=chain_id,
-                batch_number=batch.number,
-                chain_tree=trees.chain_tree,
-                batch_leaf_index=placement[1],
-                shared_tree=trees.shared_tree,
-                chain_index=trees.chain_index,
-                gateway_chain_id=layer,
-                gateway_batch_number=gw_block,
-                gateway_local_logs_root=self.sealers[layer].batch(gw_block).local_root,
-            )
+            path = self._gateway_path(batch, entry, layer, execution.block_number)
+            built = build_gateway_interop_proof(gateway_block_number=execution.block_number, **path)
+            gateway_block: int | None = execution.block_number
+        elif mode in ("l1", "l1BatchRoot"):
+            built = self._l1_proof(batch, entry, layer, execution.block_number)
+            gateway_block = None
         else:
-            built = build_direct_l1_proof(
+            raise InteropError(f"unknown proof mode {mode!r}; use 'proof_based_gw', 'messageRoot' or 'l1BatchRoot'")
+        return LogProof(
+            chain_id, batch.number, entry.leaf_index, built.proof, built.target.root, gateway_block, mode, message
+        )
+
+    def _gateway_path(self, batch: Batch, entry: SealedLog, gateway_id: int, gateway_block: int) -> GatewayBatchPath:
+        """Where ``entry`` sits, up to Gateway's trees as they stood at the end of ``gateway_block``."""
+        trees = self.twin.trees_at(batch.chain_id, gateway_block)
+        placement = self.twin.placement(batch.chain_id, batch.number)
+        if placement is None:  # pragma: no cover - an executed batch is always placed in the twin
+            raise InteropError(f"batch {batch.number} of chain {batch.chain_id} is not in Gateway's message root")
+        return GatewayBatchPath(
+            logs=batch.tree,
+            leaf_index=entry.leaf_index,
+            chain_id=batch.chain_id,
+            batch_number=batch.number,
+            chain_tree=trees.chain_tree,
+            batch_leaf_index=placement[1],
+            shared_tree=trees.shared_tree,
+            chain_index=trees.chain_index,
+            gateway_chain_id=gateway_id,
+        )
+
+    def _l1_proof(self, batch: Batch, entry: SealedLog, layer: int, layer_block: int) -> MessageProof:
+        """The proof L1 checks: through Gateway's batch when ``batch`` settled there, else direct."""
+        if not self._is_gateway(layer):
+            return build_direct_l1_proof(
                 logs=batch.tree,
                 leaf_index=entry.leaf_index,
-                aggregated_root=self._aggregated_root(chain_id, batch),
-                chain_id=chain_id,
+                aggregated_root=self._aggregated_root(batch.chain_id, batch),
+                chain_id=batch.chain_id,
                 batch_number=batch.number,
             )
-        return LogProof(chain_id, batch.number, entry.leaf_index, built.proof, built.target.root, None, mode, message)
+        if self._state.settled[layer] < layer_block:
+            raise ProofUnavailable(
+                f"Gateway batch {layer_block}, which executed batch {batch.number} of chain {batch.chain_id}, is not "
+                "executed on L1 yet; settle Gateway on L1 first"
+            )
+        return build_gateway_l1_proof(
+            gateway_batch_number=layer_block,
+            gateway_local_logs_root=self.sealers[layer].batch(layer_block).local_root,
+            **self._gateway_path(batch, entry, layer, layer_block),
+        )
 
     # ------------------------------------------------------------------ snapshots
 
-    def snapshot_state(self) -> Any:
+    def snapshot_state(self) -> SettlementState:
         """Cursors, executions, imports and the twin, together."""
         return (
             self._state.copy(),
@@ -554,16 +546,10 @@ class Settlement:
             {cid: s.snapshot_state() for cid, s in self.sealers.items()},
         )
 
-    def restore_state(self, state: Any) -> None:
+    def restore_state(self, state: SettlementState) -> None:
         """Restore a capture from :meth:`snapshot_state`."""
         ours, twin, sealers = state
         self._state = ours.copy()
         self.twin.restore_state(twin)
         for cid, sealer_state in sealers.items():
             self.sealers[cid].restore_state(sealer_state)
-
-
-def _describe_revert(receipt: Receipt) -> str:
-    from zkconnect.protocol.reverts import describe_revert
-
-    return describe_revert(receipt.output)
