@@ -43,6 +43,8 @@ ETH_TOKEN_ADDRESS = to_address(addresses.ETH_TOKEN_ADDRESS)
 L2_NATIVE_TOKEN_VAULT_ADDRESS = to_address(addresses.L2_NATIVE_TOKEN_VAULT)
 """Checksummed form of :data:`zkconnect.protocol.addresses.L2_NATIVE_TOKEN_VAULT`."""
 FINALIZE_DEPOSIT_SELECTOR = selector("finalizeDeposit(uint256,bytes32,bytes)")
+TOTAL_SUPPLY_SELECTOR = selector("totalSupply()")
+"""ERC-20 ``totalSupply()``."""
 
 
 def encode_asset_id(chain_id: int, asset_data: bytes, sender: str | bytes) -> bytes:

@@ -480,6 +480,12 @@ class InteropCallStarter:
 
 SEND_BUNDLE_SELECTOR = selector(f"sendBundle(bytes,{INTEROP_CALL_STARTER_ABI_TYPE}[],bytes[])")
 SEND_TO_L1_SELECTOR = selector("sendToL1(bytes)")
+SEND_MESSAGE_SELECTOR = selector("sendMessage(bytes,bytes,bytes[])")
+"""``InteropCenter.sendMessage(bytes recipient, bytes payload, bytes[] attributes)`` (ERC-7786)."""
+INTEROP_PROTOCOL_FEE_SELECTOR = selector("interopProtocolFee()")
+"""``InteropCenter.interopProtocolFee()``: the per-call fee, in the base token."""
+CALL_STATUS_SELECTOR = selector("callStatus(bytes32,uint256)")
+"""``InteropHandler.callStatus(bytes32 bundleHash, uint256 index)``: a :class:`CallStatus`."""
 
 
 def send_bundle_calldata(
