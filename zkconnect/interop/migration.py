@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from zkconnect.engine.chain import Receipt
 from zkconnect.errors import InteropError
-from zkconnect.genesis.system_contracts import _calldata
+from zkconnect.genesis.installer import calldata as _calldata
 from zkconnect.protocol.addresses import (
     BOOTLOADER,
     DEVNET_DEPLOYER,
