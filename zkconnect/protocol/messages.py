@@ -127,6 +127,7 @@ INTEROP_BUNDLE_VERSION = b"\x01"
 INTEROP_CALL_VERSION = b"\x01"
 
 _CALL_TYPE = "(bytes1,bool,address,address,uint256,bytes)"
+_CallTuple = tuple[bytes, bool, str, str, int, bytes]
 _BUNDLE_ATTRIBUTES_TYPE = "(bytes,bytes,bool)"
 INTEROP_BUNDLE_ABI_TYPE = f"(bytes1,uint256,uint256,bytes32,bytes32,{_CALL_TYPE}[],{_BUNDLE_ATTRIBUTES_TYPE})"
 INTEROP_CALL_STARTER_ABI_TYPE = "(bytes,bytes,bytes[])"
@@ -377,12 +378,12 @@ class InteropCall:
         object.__setattr__(self, "to", to_address(self.to))
         object.__setattr__(self, "from_", to_address(self.from_))
 
-    def as_abi_tuple(self) -> tuple[bytes, bool, str, str, int, bytes]:
+    def as_abi_tuple(self) -> _CallTuple:
         """Values in ABI order: ``(version, shadowAccount, to, from, value, data)``."""
         return (self.version, self.shadow_account, self.to, self.from_, self.value, self.data)
 
     @classmethod
-    def from_abi_tuple(cls, values: Sequence[Any]) -> InteropCall:
+    def from_abi_tuple(cls, values: _CallTuple) -> InteropCall:
         """Inverse of :meth:`as_abi_tuple`."""
         version, shadow, to, sender, value, data = values
         return cls(to=to, from_=sender, value=value, data=data, version=version, shadow_account=shadow)
@@ -408,7 +409,11 @@ class InteropBundle:
         _bytes32(self.interop_bundle_salt, "interop_bundle_salt")
         object.__setattr__(self, "calls", tuple(self.calls))
 
-    def as_abi_tuple(self) -> tuple[Any, ...]:
+    def as_abi_tuple(
+        self,
+    ) -> tuple[
+        bytes, int, int, bytes, bytes, list[tuple[bytes, bool, str, str, int, bytes]], tuple[bytes, bytes, bool]
+    ]:
         """Values in ABI order (the tuple :data:`INTEROP_BUNDLE_ABI_TYPE` describes)."""
         return (
             self.version,

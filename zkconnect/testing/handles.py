@@ -20,7 +20,7 @@ from zkconnect.artifacts import load as load_artifact
 from zkconnect.compiler import CompiledContract, compile_sources
 from zkconnect.engine.chain import Chain, Log, Receipt
 from zkconnect.errors import TransactionReverted, ZkConnectError
-from zkconnect.protocol.reverts import abi_type
+from zkconnect.protocol.reverts import AbiEntry, abi_type
 from zkconnect.testing.decoding import describe, register_errors, reverted, signature
 from zkconnect.testing.frames import hide_internal_frames
 
@@ -117,7 +117,7 @@ class ChainHandle:
     def deploy(
         self,
         contract: CompiledContract | Artifact | str,
-        *args: Any,
+        *args: object,
         sender: DevAccount | None = None,
         value: int = 0,
         salt: bytes | int | None = None,
@@ -154,7 +154,7 @@ class ChainHandle:
         return expected
 
     def at(
-        self, address: bytes | str, abi: Sequence[dict[str, Any]] | CompiledContract | Artifact, name: str = ""
+        self, address: bytes | str, abi: Sequence[AbiEntry] | CompiledContract | Artifact, name: str = ""
     ) -> Contract:
         """A handle on a contract already deployed at ``address``."""
         if isinstance(abi, CompiledContract | Artifact):
@@ -173,7 +173,7 @@ class ChainHandle:
         return f"<ChainHandle {self.name} id={self.chain_id}>"
 
 
-def _constructor_args(abi: Sequence[dict[str, Any]], args: Sequence[Any]) -> bytes:
+def _constructor_args(abi: Sequence[AbiEntry], args: Sequence[object]) -> bytes:
     ctor = next((item for item in abi if item.get("type") == "constructor"), None)
     types = [abi_type(p) for p in ctor.get("inputs", [])] if ctor else []
     if len(types) != len(args):
@@ -187,7 +187,7 @@ class Contract:
 
     handle: ChainHandle
     address: bytes
-    abi: list[dict[str, Any]] = field(repr=False)
+    abi: list[AbiEntry] = field(repr=False)
     name: str = ""
 
     @property
@@ -200,7 +200,7 @@ class Contract:
         """The same contract as a ``web3`` contract object."""
         return self.handle.web3.eth.contract(address=to_checksum_address(self.address), abi=self.abi)
 
-    def _function(self, fn: str, args: Sequence[Any]) -> dict[str, Any]:
+    def _function(self, fn: str, args: Sequence[object]) -> AbiEntry:
         matches = [
             item
             for item in self.abi
@@ -214,13 +214,13 @@ class Contract:
             )
         return matches[0]
 
-    def encode(self, fn: str, *args: Any) -> bytes:
+    def encode(self, fn: str, *args: object) -> bytes:
         """The calldata of ``fn(args…)``."""
         item = self._function(fn, args)
         types = [abi_type(p) for p in item.get("inputs", [])]
         return keccak(signature(item).encode())[:4] + encode(types, list(args))
 
-    def call(self, fn: str, *args: Any, sender: DevAccount | None = None, value: int = 0) -> Any:
+    def call(self, fn: str, *args: object, sender: DevAccount | None = None, value: int = 0) -> Any:
         """Call ``fn`` without a transaction; one output is returned bare, several as a tuple."""
         item = self._function(fn, args)
         out = self.handle.call(self.address, self.encode(fn, *args), sender=sender, value=value)
@@ -232,7 +232,7 @@ class Contract:
     def send(
         self,
         fn: str,
-        *args: Any,
+        *args: object,
         sender: DevAccount | None = None,
         value: int = 0,
         gas: int | None = None,
@@ -299,7 +299,7 @@ def compile_and_deploy(
     chains: ChainHandle | Sequence[ChainHandle],
     source: str | Path,
     contract: str | None = None,
-    *args: Any,
+    *args: object,
     sender: DevAccount | None = None,
     value: int = 0,
     salt: bytes | int | None = None,
