@@ -33,6 +33,7 @@ from zkconnect.protocol.addresses import (
     L2_NATIVE_TOKEN_VAULT,
     ntv_asset_id,
 )
+from zkconnect.protocol.reverts import describe_revert
 
 if TYPE_CHECKING:
     from zkconnect.devnet import Devnet
@@ -80,8 +81,6 @@ def _bridge(devnet: Devnet) -> L1Bridge:
 def _send(chain: Chain, who: DevAccount, to: bytes, data: bytes, value: int = 0, what: str = "") -> Receipt:
     receipt = chain.transact(who.private_key, to, data, value=value, gas=5_000_000)
     if not receipt.ok:
-        from zkconnect.protocol.reverts import describe_revert
-
         reason = describe_revert(receipt.output)
         raise TransactionReverted(receipt.output, f"{what} reverted on {chain.name}: {reason}", tx_hash=receipt.tx_hash)
     return receipt
@@ -182,7 +181,7 @@ def request_l2_call(
     base_token = _base_token(devnet, chain_id)
     if base_token != ETH_TOKEN_ADDRESS:
         _approve(devnet, sender, base_token, mint)
-    request: tuple[Any, ...] = (
+    request: tuple[object, ...] = (
         chain_id,
         mint,
         to,
@@ -360,7 +359,7 @@ def claim_failed_deposit(devnet: Devnet, deposit: Deposit, sender: DevAccount | 
     proof = devnet.proof(deposit.chain_id, execution.status_log_tx_hash, 0, mode="l1")
     sealer = devnet.settlement.sealers[deposit.chain_id]
     _, entry = sealer.locate(execution.status_log_tx_hash, 0)
-    args: list[Any] = [
+    args: list[object] = [
         deposit.chain_id,
         deposit.sender,
         deposit.asset_id,

@@ -30,7 +30,6 @@ With pytest-xdist each worker process builds its own in-process devnet: no ports
 from __future__ import annotations
 
 import functools
-import importlib
 import os
 import sys
 import warnings
@@ -57,9 +56,9 @@ __all__ = ["NO_ISOLATION_MARKER", "TOPOLOGY_MARKER"]
 
 
 def _hide_frames(excinfo: object) -> bool:
-    if "zkconnect.testing" not in sys.modules:
-        return True
-    return not importlib.import_module("zkconnect.testing").SHOW_INTERNAL_FRAMES
+    # sys.modules, not an import: the plugin loads in every pytest run and must not pull in the EVM stack
+    frames = sys.modules.get("zkconnect.testing.frames")
+    return frames is None or bool(frames.hide_internal_frames(excinfo))
 
 
 # pytest calls this for each frame of the module (fixtures and hooks) to hide it from tracebacks.
@@ -196,14 +195,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_STATE] = _Session(config)
     config.stash[_STATE].overrides()  # a bad ini value stops the run here, before any test
     if config.stash[_STATE].show_internal:
-        # sys.modules, not the package attribute: pytester's in-process runs re-import zkconnect.testing
-        importlib.import_module("zkconnect.testing").SHOW_INTERNAL_FRAMES = True  # type: ignore[attr-defined]
+        # Imported here, not at the top: only --zk-show-internal pulls in zkconnect.testing (and the EVM stack).
+        # The switch stays in this session's state; zkconnect.testing only asks it.
+        from zkconnect.testing.frames import INTERNAL_FRAMES
+
+        INTERNAL_FRAMES.follow(lambda: config.stash[_STATE].show_internal)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Back to hiding zkconnect's frames (pytester runs several sessions in one process)."""
-    if "zkconnect.testing" in sys.modules:
-        sys.modules["zkconnect.testing"].SHOW_INTERNAL_FRAMES = False  # type: ignore[attr-defined]
+    frames = sys.modules.get("zkconnect.testing.frames")
+    if frames is not None:
+        frames.INTERNAL_FRAMES.follow(None)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -32,6 +32,7 @@ from eth_utils.crypto import keccak
 from zkconnect.artifacts import load
 from zkconnect.engine.chain import Chain, SystemCall
 from zkconnect.errors import ConfigError
+from zkconnect.genesis.installer import calldata, check
 from zkconnect.protocol.addresses import (
     COMPLEX_UPGRADER,
     ETH_TOKEN_ADDRESS,
@@ -70,10 +71,6 @@ ASSET_CONTRACTS = {
     L2_ASSET_TRACKER: "L2AssetTracker",
 }
 """Address -> artifact name of the contracts :func:`install_asset_contracts` places."""
-
-
-def _selector(signature: str) -> bytes:
-    return keccak(text=signature)[:4]
 
 
 @dataclass(frozen=True)
@@ -127,28 +124,29 @@ def install_asset_contracts(
         SystemCall(
             COMPLEX_UPGRADER,
             L2_ASSET_ROUTER,
-            _selector("initL2(uint256,address,bytes32)")
-            + encode(["uint256", "address", "bytes32"], [l1_chain_id, l1_asset_router, base_token_asset_id]),
+            calldata("initL2(uint256,address,bytes32)", l1_chain_id, l1_asset_router, base_token_asset_id),
         ),
         SystemCall(
             COMPLEX_UPGRADER,
             L2_NATIVE_TOKEN_VAULT,
-            _selector("initL2(uint256,bytes32,address,address,address)")
-            + encode(
-                ["uint256", "bytes32", "address", "address", "address"],
-                [l1_chain_id, base_token_asset_id, BRIDGED_TOKEN_BEACON, bytes(20), base_token_l1_address],
+            calldata(
+                "initL2(uint256,bytes32,address,address,address)",
+                l1_chain_id,
+                base_token_asset_id,
+                BRIDGED_TOKEN_BEACON,
+                bytes(20),
+                base_token_l1_address,
             ),
         ),
         SystemCall(
             COMPLEX_UPGRADER,
             L2_ASSET_TRACKER,
-            _selector("initL2(uint256,bytes32)") + encode(["uint256", "bytes32"], [l1_chain_id, base_token_asset_id]),
+            calldata("initL2(uint256,bytes32)", l1_chain_id, base_token_asset_id),
         ),
     ]
     what = ("BridgedStandardERC20", "UpgradeableBeacon", "L2AssetRouter.initL2", "L2NativeTokenVault.initL2")
     for receipt, label in zip(chain.system_calls(calls), (*what, "L2AssetTracker.initL2"), strict=True):
-        if not receipt.ok:
-            raise ConfigError(f"chain {chain.chain_id}: {label} reverted (0x{receipt.output.hex()})")
+        check(chain, receipt, label)
     return AssetContracts(
         chain_id=chain.chain_id,
         l1_chain_id=l1_chain_id,
@@ -168,15 +166,11 @@ def install_gateway_asset_balances(gateway: Chain, balances: Iterable[tuple[int,
         SystemCall(
             COMPLEX_UPGRADER,
             GW_ASSET_TRACKER,
-            _selector("initializeChainBalance(uint256,bytes32,uint256)")
-            + encode(["uint256", "bytes32", "uint256"], [chain_id, asset_id, amount]),
+            calldata("initializeChainBalance(uint256,bytes32,uint256)", chain_id, asset_id, amount),
         )
         for chain_id, asset_id, amount in balances
     ]
     if not calls:
         return
     for receipt in gateway.system_calls(calls):
-        if not receipt.ok:
-            raise ConfigError(
-                f"Gateway {gateway.chain_id}: GWAssetTracker.initializeChainBalance reverted (0x{receipt.output.hex()})"
-            )
+        check(gateway, receipt, "GWAssetTracker.initializeChainBalance")

@@ -9,18 +9,17 @@ genesis can name a chain's base-token asset id before L1 is built.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import rlp  # type: ignore[import-untyped]
-from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from zkconnect.artifacts import load
-from zkconnect.engine.chain import Chain, Receipt
+from zkconnect.engine.chain import Chain
 from zkconnect.errors import ArtifactError, ConfigError
 from zkconnect.genesis.asset_contracts import ASSET_DEPLOYER, BRIDGED_TOKEN_BEACON, BRIDGED_TOKEN_IMPLEMENTATION
+from zkconnect.genesis.installer import calldata, deploy, system_call
 from zkconnect.genesis.system_contracts import L1Contracts
 from zkconnect.protocol.addresses import (
     COMPLEX_UPGRADER,
@@ -83,33 +82,13 @@ class L1Bridge:
         raise KeyError(f"no ERC20 base token {symbol!r} on this devnet's L1")
 
 
-def _call(chain: Chain, sender: bytes, to: bytes | None, data: bytes, what: str) -> Receipt:
-    receipt = chain.system_call(sender, to, data)
-    if not receipt.ok:
-        from zkconnect.protocol.reverts import describe_revert
-
-        raise ConfigError(f"chain {chain.chain_id}: {what} reverted: {describe_revert(receipt.output)}")
-    return receipt
-
-
-def _deploy(chain: Chain, deployer: bytes, artifact: str, types: Sequence[str], args: Sequence[Any]) -> bytes:
-    code = load(artifact).bytecode + encode(list(types), list(args))
-    receipt = _call(chain, deployer, None, code, f"deploying {artifact}")
-    assert receipt.contract_address is not None
-    return receipt.contract_address
-
-
-def _calldata(signature: str, types: Sequence[str], *args: Any) -> bytes:
-    return keccak(text=signature)[:4] + encode(list(types), list(args))
-
-
 def _install_bridged_token_beacon(chain: Chain, owner: bytes) -> bytes:
     """The BridgedStandardERC20 implementation and its UpgradeableBeacon on L1, deployed by the same keyless
     deployer as on the L2s (so the beacon has the same address, :data:`BRIDGED_TOKEN_BEACON`)."""
     if chain.nonce(ASSET_DEPLOYER) != 0:
         raise ConfigError("the asset deployer already sent transactions on L1; install the L1 bridge once")
-    implementation = _deploy(chain, ASSET_DEPLOYER, "BridgedStandardERC20", [], [])
-    beacon = _deploy(chain, ASSET_DEPLOYER, "UpgradeableBeacon", ["address", "address"], [implementation, owner])
+    implementation = deploy(chain, ASSET_DEPLOYER, "BridgedStandardERC20", [], [])
+    beacon = deploy(chain, ASSET_DEPLOYER, "UpgradeableBeacon", ["address", "address"], [implementation, owner])
     if (implementation, beacon) != (BRIDGED_TOKEN_IMPLEMENTATION, BRIDGED_TOKEN_BEACON):
         raise ConfigError("the bridged-token beacon landed at an unexpected address on L1")
     return beacon
@@ -146,53 +125,53 @@ def install_l1_bridge(
         token_deployer = base_token_deployer(symbol)
         if chain.nonce(token_deployer) != 0:
             raise ConfigError(f"the deployer of base token {symbol} already sent transactions on L1")
-        token = _deploy(
+        token = deploy(
             chain, token_deployer, "L1TestnetERC20", ["string", "string", "uint8"], [f"{symbol} Token", symbol, 18]
         )
         assert token == base_token_l1_address(symbol)
         for account in accounts:
-            _call(
+            system_call(
                 chain,
                 token_deployer,
                 token,
-                _calldata("mint(address,uint256)", ["address", "uint256"], account, BASE_TOKEN_MINT),
+                calldata("mint(address,uint256)", account, BASE_TOKEN_MINT),
                 f"minting {symbol}",
             )
         tokens.append((symbol, token))
 
     bridgehub = l1.bridgehub
     beacon = _install_bridged_token_beacon(chain, owner)
-    nullifier = _deploy(chain, deployer, "L1Nullifier", ["address", "address"], [bridgehub, owner])
-    router = _deploy(chain, deployer, "L1AssetRouter", ["address", "address", "address"], [bridgehub, nullifier, owner])
-    vault = _deploy(
+    nullifier = deploy(chain, deployer, "L1Nullifier", ["address", "address"], [bridgehub, owner])
+    router = deploy(chain, deployer, "L1AssetRouter", ["address", "address", "address"], [bridgehub, nullifier, owner])
+    vault = deploy(
         chain,
         deployer,
         "L1NativeTokenVault",
         ["address", "address", "address", "address"],
         [router, nullifier, owner, beacon],
     )
-    tracker = _deploy(chain, deployer, "L1AssetTracker", ["address", "address"], [bridgehub, owner])
+    tracker = deploy(chain, deployer, "L1AssetTracker", ["address", "address"], [bridgehub, owner])
     steps: list[tuple[bytes, bytes, str]] = [
-        (router, _calldata("setNativeTokenVault(address)", ["address"], vault), "L1AssetRouter.setNativeTokenVault"),
+        (router, calldata("setNativeTokenVault(address)", vault), "L1AssetRouter.setNativeTokenVault"),
         (
             nullifier,
-            _calldata("setAddresses(address,address)", ["address", "address"], router, vault),
+            calldata("setAddresses(address,address)", router, vault),
             "L1Nullifier.setAddresses",
         ),
-        (tracker, _calldata("setNativeTokenVault(address)", ["address"], vault), "L1AssetTracker.setNativeTokenVault"),
-        (vault, _calldata("setAssetTracker(address)", ["address"], tracker), "L1NativeTokenVault.setAssetTracker"),
+        (tracker, calldata("setNativeTokenVault(address)", vault), "L1AssetTracker.setNativeTokenVault"),
+        (vault, calldata("setAssetTracker(address)", tracker), "L1NativeTokenVault.setAssetTracker"),
         (
             bridgehub,
-            _calldata("setAddresses(address,address)", ["address", "address"], router, l1.message_root),
+            calldata("setAddresses(address,address)", router, l1.message_root),
             "L1Bridgehub.setAddresses",
         ),
     ]
     for symbol, token in tokens:
-        steps.append((vault, _calldata("registerToken(address)", ["address"], token), f"registering {symbol}"))
+        steps.append((vault, calldata("registerToken(address)", token), f"registering {symbol}"))
     for to, data, what in steps:
-        _call(chain, owner, to, data, what)
+        system_call(chain, owner, to, data, what)
     for symbol, token in tokens:
-        registered = chain.call(vault, _calldata("assetId(address)", ["address"], token))
+        registered = chain.call(vault, calldata("assetId(address)", token))
         if registered != ntv_asset_id(l1.l1_chain_id, token):
             raise ConfigError(f"base token {symbol} was registered under an unexpected asset id")
     token_of = dict(tokens)
@@ -202,16 +181,15 @@ def install_l1_bridge(
             asset = ntv_asset_id(l1.l1_chain_id, ETH_TOKEN_ADDRESS)
         else:
             token = token_of[symbol]
-            mint = _calldata("mint(address,uint256)", ["address", "uint256"], vault, amount)
-            _call(chain, base_token_deployer(symbol), token, mint, f"locking chain {chain_id}'s genesis {symbol}")
+            mint = calldata("mint(address,uint256)", vault, amount)
+            system_call(chain, base_token_deployer(symbol), token, mint, f"locking chain {chain_id}'s genesis {symbol}")
             asset = ntv_asset_id(l1.l1_chain_id, token)
-        _call(
+        system_call(
             chain,
             owner,
             tracker,
-            _calldata(
+            calldata(
                 "initializeChainBalance(uint256,bytes32,uint256,uint256)",
-                ["uint256", "bytes32", "uint256", "uint256"],
                 chain_id,
                 asset,
                 amount,
@@ -244,11 +222,11 @@ def connect_l2_asset_routers(chains: Iterable[Chain], l1_asset_router: bytes) ->
     for chain in chains:
         if not chain.code(L2_ASSET_ROUTER):
             continue
-        _call(
+        system_call(
             chain,
             COMPLEX_UPGRADER,
             L2_ASSET_ROUTER,
-            _calldata("setL1AssetRouter(address)", ["address"], l1_asset_router),
+            calldata("setL1AssetRouter(address)", l1_asset_router),
             "L2AssetRouter.setL1AssetRouter",
         )
         connected.append(chain.chain_id)

@@ -20,16 +20,16 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from eth_abi.abi import encode
-from eth_utils.crypto import keccak
+from eth.abc import StateAPI
+from eth_typing import Address
 
 from zkconnect.artifacts import load
-from zkconnect.engine.chain import Chain, Receipt
+from zkconnect.engine.chain import Chain
 from zkconnect.errors import ConfigError
+from zkconnect.genesis.installer import calldata, deploy, system_call
 from zkconnect.protocol.addresses import (
     BASE_TOKEN_HOLDER,
     BASE_TOKEN_HOLDER_INITIAL_BALANCE,
@@ -69,47 +69,17 @@ __all__ = [
 ]
 
 
-def _selector(signature: str) -> bytes:
-    return keccak(text=signature)[:4]
-
-
-def _calldata(signature: str, *args: Any) -> bytes:
-    types = signature[signature.index("(") + 1 : -1]
-    return _selector(signature) + encode(_split_types(types), list(args))
-
-
-def _split_types(types: str) -> list[str]:
-    out: list[str] = []
-    depth = 0
-    current = ""
-    for ch in types:
-        if ch == "," and depth == 0:
-            out.append(current)
-            current = ""
-            continue
-        depth += ch == "("
-        depth -= ch == ")"
-        current += ch
-    if current:
-        out.append(current)
-    return out
-
-
-def _system_call(chain: Chain, sender: bytes, to: bytes | None, data: bytes, what: str) -> Receipt:
-    receipt = chain.system_call(sender, to, data)
-    if not receipt.ok:
-        raise ConfigError(f"chain {chain.chain_id}: {what} reverted (0x{receipt.output.hex()})")
-    return receipt
-
-
-def _deploy(chain: Chain, deployer: bytes, artifact: str, types: Sequence[str], args: Sequence[Any]) -> bytes:
-    code = load(artifact).bytecode + encode(list(types), list(args))
-    receipt = _system_call(chain, deployer, None, code, f"deploying {artifact}")
-    assert receipt.contract_address is not None
-    return receipt.contract_address
-
-
 # ---- txNumberInBlock ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _TxNumberHook:
+    """Writes the transaction's index in its block into SystemContext's ``txNumberInBlock`` slot."""
+
+    slot: int
+
+    def __call__(self, state: StateAPI, index: int) -> None:
+        state.set_storage(Address(SYSTEM_CONTEXT), self.slot, index)
 
 
 def install_tx_number_hook(chain: Chain) -> None:
@@ -118,15 +88,9 @@ def install_tx_number_hook(chain: Chain) -> None:
     The L1Messenger stamps that value into every L2->L1 log; one block is one batch, so it is the
     transaction's number in its batch. Installing twice is harmless.
     """
-    slot = load("SystemContext").storage_slot("txNumberInBlock")
-    if any(getattr(hook, "_zkconnect_tx_number", False) for hook in chain.pre_transaction_hooks):
+    if any(isinstance(hook, _TxNumberHook) for hook in chain.pre_transaction_hooks):
         return
-
-    def write_tx_number(state: Any, index: int) -> None:
-        state.set_storage(SYSTEM_CONTEXT, slot, index)
-
-    write_tx_number._zkconnect_tx_number = True  # type: ignore[attr-defined]
-    chain.pre_transaction_hooks.append(write_tx_number)
+    chain.pre_transaction_hooks.append(_TxNumberHook(load("SystemContext").storage_slot("txNumberInBlock")))
 
 
 # ---- L2 and Gateway -----------------------------------------------------------------------------
@@ -209,54 +173,54 @@ def install_l2_system_contracts(
         (
             COMPLEX_UPGRADER,
             L2_CHAIN_ASSET_HANDLER,
-            _calldata("initL2(uint256)", l1_chain_id),
+            calldata("initL2(uint256)", l1_chain_id),
             "L2ChainAssetHandler.initL2",
         ),
         (
             BOOTLOADER,
             SYSTEM_CONTEXT,
-            _calldata("setSettlementLayerChainId(uint256)", settlement_layer_chain_id),
+            calldata("setSettlementLayerChainId(uint256)", settlement_layer_chain_id),
             "SystemContext.setSettlementLayerChainId",
         ),
         (
             COMPLEX_UPGRADER,
             L2_BRIDGEHUB,
-            _calldata("initL2(uint256,address,uint256)", l1_chain_id, owner, max_number_of_zk_chains),
+            calldata("initL2(uint256,address,uint256)", l1_chain_id, owner, max_number_of_zk_chains),
             "L2Bridgehub.initL2",
         ),
         (
             COMPLEX_UPGRADER,
             L2_BRIDGEHUB,
-            _calldata("setLocalBaseTokenAssetId(bytes32)", base_token_asset_id),
+            calldata("setLocalBaseTokenAssetId(bytes32)", base_token_asset_id),
             "L2Bridgehub.setLocalBaseTokenAssetId",
         ),
-        (COMPLEX_UPGRADER, L2_MESSAGE_ROOT, _calldata("initL2(uint256)", l1_chain_id), "L2MessageRoot.initL2"),
+        (COMPLEX_UPGRADER, L2_MESSAGE_ROOT, calldata("initL2(uint256)", l1_chain_id), "L2MessageRoot.initL2"),
         (
             COMPLEX_UPGRADER,
             INTEROP_CENTER,
-            _calldata("initL2(uint256,address,bytes32)", l1_chain_id, owner, zk_asset),
+            calldata("initL2(uint256,address,bytes32)", l1_chain_id, owner, zk_asset),
             "InteropCenter.initL2",
         ),
-        (COMPLEX_UPGRADER, INTEROP_HANDLER, _calldata("initL2(uint256)", l1_chain_id), "InteropHandler.initL2"),
+        (COMPLEX_UPGRADER, INTEROP_HANDLER, calldata("initL2(uint256)", l1_chain_id), "InteropHandler.initL2"),
         (
             COMPLEX_UPGRADER,
             GW_ASSET_TRACKER,
-            _calldata("initL2(uint256,address)", l1_chain_id, owner),
+            calldata("initL2(uint256,address)", l1_chain_id, owner),
             "GWAssetTracker.initL2",
         ),
-        (BOOTLOADER, INTEROP_CENTER, _calldata("setInteropFee(uint256)", interop_fee), "InteropCenter.setInteropFee"),
+        (BOOTLOADER, INTEROP_CENTER, calldata("setInteropFee(uint256)", interop_fee), "InteropCenter.setInteropFee"),
     ]
     for peer in peer_list:
         steps.append(
             (
                 SERVICE_TRANSACTION_SENDER,
                 L2_BRIDGEHUB,
-                _calldata("registerChainForInterop(uint256,bytes32)", peer.chain_id, peer.base_token_asset_id),
+                calldata("registerChainForInterop(uint256,bytes32)", peer.chain_id, peer.base_token_asset_id),
                 f"L2Bridgehub.registerChainForInterop({peer.chain_id})",
             )
         )
     for sender, to, data, what in steps:
-        _system_call(chain, sender, to, data, what)
+        system_call(chain, sender, to, data, what)
 
     return L2SystemContracts(
         chain_id=chain.chain_id,
@@ -329,18 +293,18 @@ def install_gateway_contracts(
     )
     executors: list[tuple[int, bytes]] = []
     for settled in settled_chains:
-        executor = _deploy(
+        executor = deploy(
             chain,
             deployer,
             "GatewayChainExecutor",
             ["uint256", "address", "uint256"],
             [settled.chain_id, settled.validator, settled.starting_batch_number],
         )
-        _system_call(
+        system_call(
             chain,
             SERVICE_TRANSACTION_SENDER,
             L2_BRIDGEHUB,
-            _calldata(
+            calldata(
                 "registerSettledChain(uint256,address,bytes32,uint256)",
                 settled.chain_id,
                 executor,
@@ -349,18 +313,18 @@ def install_gateway_contracts(
             ),
             f"L2Bridgehub.registerSettledChain({settled.chain_id})",
         )
-        _system_call(
+        system_call(
             chain,
             SERVICE_TRANSACTION_SENDER,
             L2_CHAIN_ASSET_HANDLER,
-            _calldata("recordMigrationToSettlementLayer(uint256)", settled.chain_id),
+            calldata("recordMigrationToSettlementLayer(uint256)", settled.chain_id),
             f"L2ChainAssetHandler.recordMigrationToSettlementLayer({settled.chain_id})",
         )
-        _system_call(
+        system_call(
             chain,
             COMPLEX_UPGRADER,
             GW_ASSET_TRACKER,
-            _calldata(
+            calldata(
                 "initializeChainBalance(uint256,bytes32,uint256)",
                 settled.chain_id,
                 settled.base_token_asset_id,
@@ -424,20 +388,20 @@ def install_l1_contracts(
     ``owner`` administers the Bridgehub; the installer acts as it through ``system_call``.
     """
     l1_chain_id = chain.chain_id
-    bridgehub = _deploy(chain, deployer, "L1Bridgehub", ["address"], [owner])
-    message_root = _deploy(chain, deployer, "L1MessageRoot", ["address"], [bridgehub])
-    ctm = _deploy(chain, deployer, "L1ChainTypeManager", ["uint32", "uint32"], [protocol_minor_version, 0])
-    _system_call(
+    bridgehub = deploy(chain, deployer, "L1Bridgehub", ["address"], [owner])
+    message_root = deploy(chain, deployer, "L1MessageRoot", ["address"], [bridgehub])
+    ctm = deploy(chain, deployer, "L1ChainTypeManager", ["uint32", "uint32"], [protocol_minor_version, 0])
+    system_call(
         chain,
         owner,
         bridgehub,
-        _calldata("setAddresses(address,address)", bytes(20), message_root),
+        calldata("setAddresses(address,address)", bytes(20), message_root),
         "L1Bridgehub.setAddresses",
     )
     ordered = sorted(chains, key=lambda c: not c.is_settlement_layer)
     settlements: list[tuple[int, bytes]] = []
     for settled in ordered:
-        settlement = _deploy(
+        settlement = deploy(
             chain,
             deployer,
             "L1ChainSettlement",
@@ -445,19 +409,19 @@ def install_l1_contracts(
             [settled.chain_id, settled.validator, bridgehub, settled.starting_batch_number],
         )
         if settled.is_settlement_layer:
-            _system_call(
+            system_call(
                 chain,
                 owner,
                 bridgehub,
-                _calldata("registerSettlementLayer(uint256,bool)", settled.chain_id, True),
+                calldata("registerSettlementLayer(uint256,bool)", settled.chain_id, True),
                 f"L1Bridgehub.registerSettlementLayer({settled.chain_id})",
             )
         settlement_layer = settled.settlement_layer_chain_id or l1_chain_id
-        _system_call(
+        system_call(
             chain,
             owner,
             bridgehub,
-            _calldata(
+            calldata(
                 "registerChain(uint256,address,address,address,bytes32,uint256,uint256)",
                 settled.chain_id,
                 settlement,

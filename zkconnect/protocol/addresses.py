@@ -1,7 +1,7 @@
 """Canonical addresses of the ZKsync Connect v31 contracts and the devnet's special senders: the one copy.
 
-Addresses are 20 raw ``bytes`` (era-contracts ``L2ContractAddresses.sol``); :func:`checksum` gives the
-EIP-55 string form for display.
+Addresses are 20 raw ``bytes`` (era-contracts ``L2ContractAddresses.sol``);
+:func:`zkconnect.protocol.abi.to_address` gives the EIP-55 string form for display.
 """
 
 from __future__ import annotations

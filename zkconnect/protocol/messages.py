@@ -1,9 +1,9 @@
 """The ZKsync Connect v31 message formats, byte for byte.
 
 Covers spec ``interop-v31.md`` sections 2.2-2.5 (bundle structs, ERC-7786 attributes, ERC-7930
-addresses, bundle hash, salt and send id), 3.1 (``MessageInclusionProof`` and the
-``InteropHandler`` calldata) and 5.1 (asset ids and the asset router / native token vault
-encodings).
+addresses, bundle hash, salt and send id). It also re-exports 3.1 (``MessageInclusionProof`` and the
+``InteropHandler`` calldata, :mod:`zkconnect.protocol.message_proofs`) and 5.1 (asset ids and the asset
+router / native token vault encodings, :mod:`zkconnect.protocol.assets`), so one import path serves all.
 
 Conventions: addresses come out as checksummed ``str``; functions also accept 20 raw
 ``bytes``, and dataclass address fields (typed ``str``) are normalised to the checksummed
@@ -19,14 +19,48 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from eth_abi.abi import decode as abi_decode
-from eth_abi.abi import encode as abi_encode
-from eth_abi.exceptions import DecodingError as _AbiDecodingError
-from eth_abi.exceptions import EncodingError as _AbiEncodingError
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 from zkconnect.errors import EncodingError
-from zkconnect.protocol.merkle import L2ToL1Log, keccak, message_log
+from zkconnect.protocol.abi import check_bytes32 as _bytes32
+from zkconnect.protocol.abi import check_uint as _uint
+from zkconnect.protocol.abi import decode_abi as _decode
+from zkconnect.protocol.abi import encode_abi as _encode
+from zkconnect.protocol.abi import selector, to_address
+from zkconnect.protocol.assets import (
+    ETH_TOKEN_ADDRESS,
+    FINALIZE_DEPOSIT_SELECTOR,
+    L2_NATIVE_TOKEN_VAULT_ADDRESS,
+    NEW_ENCODING_VERSION,
+    ZERO_ADDRESS,
+    BridgeMintData,
+    NtvBurnData,
+    TokenMetadata,
+    decode_finalize_deposit_calldata,
+    decode_l1_withdrawal_message,
+    decode_second_bridge_data,
+    encode_asset_id,
+    finalize_deposit_calldata,
+    l1_withdrawal_message,
+    ntv_asset_id,
+    second_bridge_data,
+)
+from zkconnect.protocol.message_proofs import (
+    EXECUTE_BUNDLE_SELECTOR,
+    MESSAGE_INCLUSION_PROOF_ABI_TYPE,
+    VERIFY_BUNDLE_SELECTOR,
+    L2Message,
+    MessageInclusionProof,
+    execute_bundle_calldata,
+    verify_bundle_calldata,
+)
+from zkconnect.protocol.message_proofs import (
+    PROVE_SHARED_SELECTOR as PROVE_SHARED_SELECTOR,
+)
+from zkconnect.protocol.message_proofs import (
+    prove_message_calldata as prove_message_calldata,
+)
 
 __all__ = [
     "BUNDLE_IDENTIFIER",
@@ -87,83 +121,21 @@ __all__ = [
     "verify_bundle_calldata",
 ]
 
-
-def selector(signature: str) -> bytes:
-    """The 4-byte function selector of a canonical signature such as ``"useFixedFee(bool)"``."""
-    return keccak(signature.encode("ascii"))[:4]
-
-
 BUNDLE_IDENTIFIER = b"\x01"
 """First byte of the L1Messenger payload that carries a bundle: ``0x01 ‖ abi.encode(bundle)``."""
 INTEROP_BUNDLE_VERSION = b"\x01"
 INTEROP_CALL_VERSION = b"\x01"
-NEW_ENCODING_VERSION = b"\x01"
-"""Version byte of the asset router's second-bridge data and of NTV token metadata."""
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-ETH_TOKEN_ADDRESS = "0x0000000000000000000000000000000000000001"
-L2_NATIVE_TOKEN_VAULT_ADDRESS = "0x0000000000000000000000000000000000010004"
 
 _CALL_TYPE = "(bytes1,bool,address,address,uint256,bytes)"
+_CallTuple = tuple[bytes, bool, str, str, int, bytes]
 _BUNDLE_ATTRIBUTES_TYPE = "(bytes,bytes,bool)"
 INTEROP_BUNDLE_ABI_TYPE = f"(bytes1,uint256,uint256,bytes32,bytes32,{_CALL_TYPE}[],{_BUNDLE_ATTRIBUTES_TYPE})"
 INTEROP_CALL_STARTER_ABI_TYPE = "(bytes,bytes,bytes[])"
-MESSAGE_INCLUSION_PROOF_ABI_TYPE = "(uint256,uint256,uint256,(uint16,address,bytes),bytes32[])"
-
 INTEROP_CALL_VALUE_SELECTOR = selector("interopCallValue(uint256)")
 INDIRECT_CALL_SELECTOR = selector("indirectCall(uint256)")
 EXECUTION_ADDRESS_SELECTOR = selector("executionAddress(bytes)")
 UNBUNDLER_ADDRESS_SELECTOR = selector("unbundlerAddress(bytes)")
 USE_FIXED_FEE_SELECTOR = selector("useFixedFee(bool)")
-FINALIZE_DEPOSIT_SELECTOR = selector("finalizeDeposit(uint256,bytes32,bytes)")
-EXECUTE_BUNDLE_SELECTOR = selector(f"executeBundle(bytes,{MESSAGE_INCLUSION_PROOF_ABI_TYPE})")
-VERIFY_BUNDLE_SELECTOR = selector(f"verifyBundle(bytes,{MESSAGE_INCLUSION_PROOF_ABI_TYPE})")
-
-
-# --------------------------------------------------------------------------------------------
-# Small helpers
-# --------------------------------------------------------------------------------------------
-
-
-def to_address(value: str | bytes) -> str:
-    """Normalise a hex string or 20 raw bytes to a checksummed address string."""
-    if isinstance(value, bytes):
-        if len(value) != 20:
-            raise EncodingError(f"an address is 20 bytes, got {len(value)}")
-        return to_checksum_address(value)
-    text = value[2:] if value[:2] in ("0x", "0X") else value
-    if len(text) != 40:
-        raise EncodingError(f"an address is 20 bytes, got {value!r}")
-    try:
-        raw = bytes.fromhex(text)
-    except ValueError:
-        raise EncodingError(f"not a hex address: {value!r}") from None
-    return to_checksum_address(raw)
-
-
-def _bytes32(value: bytes, what: str) -> bytes:
-    if not isinstance(value, bytes) or len(value) != 32:
-        raise EncodingError(f"{what} must be 32 bytes, got {value!r}")
-    return value
-
-
-def _uint(value: int, bits: int, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < (1 << bits):
-        raise EncodingError(f"{what} must be a uint{bits}, got {value!r}")
-    return value
-
-
-def _encode(types: Sequence[str], values: Sequence[Any]) -> bytes:
-    try:
-        return abi_encode(types, values)
-    except (_AbiEncodingError, TypeError, ValueError) as exc:
-        raise EncodingError(f"cannot ABI-encode {values!r} as {list(types)}: {exc}") from exc
-
-
-def _decode(types: Sequence[str], data: bytes, what: str) -> tuple[Any, ...]:
-    try:
-        return tuple(abi_decode(types, data))
-    except (_AbiDecodingError, TypeError, ValueError) as exc:
-        raise EncodingError(f"{what} does not decode as {list(types)}: {exc}") from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,12 +378,12 @@ class InteropCall:
         object.__setattr__(self, "to", to_address(self.to))
         object.__setattr__(self, "from_", to_address(self.from_))
 
-    def as_abi_tuple(self) -> tuple[bytes, bool, str, str, int, bytes]:
+    def as_abi_tuple(self) -> _CallTuple:
         """Values in ABI order: ``(version, shadowAccount, to, from, value, data)``."""
         return (self.version, self.shadow_account, self.to, self.from_, self.value, self.data)
 
     @classmethod
-    def from_abi_tuple(cls, values: Sequence[Any]) -> InteropCall:
+    def from_abi_tuple(cls, values: _CallTuple) -> InteropCall:
         """Inverse of :meth:`as_abi_tuple`."""
         version, shadow, to, sender, value, data = values
         return cls(to=to, from_=sender, value=value, data=data, version=version, shadow_account=shadow)
@@ -437,7 +409,11 @@ class InteropBundle:
         _bytes32(self.interop_bundle_salt, "interop_bundle_salt")
         object.__setattr__(self, "calls", tuple(self.calls))
 
-    def as_abi_tuple(self) -> tuple[Any, ...]:
+    def as_abi_tuple(
+        self,
+    ) -> tuple[
+        bytes, int, int, bytes, bytes, list[tuple[bytes, bool, str, str, int, bytes]], tuple[bytes, bytes, bool]
+    ]:
         """Values in ABI order (the tuple :data:`INTEROP_BUNDLE_ABI_TYPE` describes)."""
         return (
             self.version,
@@ -509,9 +485,12 @@ class InteropCallStarter:
 
 SEND_BUNDLE_SELECTOR = selector(f"sendBundle(bytes,{INTEROP_CALL_STARTER_ABI_TYPE}[],bytes[])")
 SEND_TO_L1_SELECTOR = selector("sendToL1(bytes)")
-PROVE_SHARED_SELECTOR = selector(
-    "proveL2MessageInclusionShared(uint256,uint256,uint256,(uint16,address,bytes),bytes32[])"
-)
+SEND_MESSAGE_SELECTOR = selector("sendMessage(bytes,bytes,bytes[])")
+"""``InteropCenter.sendMessage(bytes recipient, bytes payload, bytes[] attributes)`` (ERC-7786)."""
+INTEROP_PROTOCOL_FEE_SELECTOR = selector("interopProtocolFee()")
+"""``InteropCenter.interopProtocolFee()``: the per-call fee, in the base token."""
+CALL_STATUS_SELECTOR = selector("callStatus(bytes32,uint256)")
+"""``InteropHandler.callStatus(bytes32 bundleHash, uint256 index)``: a :class:`CallStatus`."""
 
 
 def send_bundle_calldata(
@@ -548,267 +527,3 @@ def send_id(bundle_hash: bytes, index: int) -> bytes:
 # --------------------------------------------------------------------------------------------
 # Inclusion proofs and InteropHandler calldata
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class L2Message:
-    """Solidity ``L2Message``: a message sent through L1Messenger by ``sender``."""
-
-    tx_number_in_batch: int
-    sender: str
-    data: bytes
-
-    def __post_init__(self) -> None:
-        _uint(self.tx_number_in_batch, 16, "tx_number_in_batch")
-        object.__setattr__(self, "sender", to_address(self.sender))
-
-    def to_log(self) -> L2ToL1Log:
-        """The log L1Messenger recorded for this message (``MessageHashing._l2MessageToLog``)."""
-        return message_log(self.tx_number_in_batch, self.sender, self.data)
-
-    def leaf_hash(self) -> bytes:
-        """The message's leaf in its batch's log tree."""
-        return self.to_log().leaf_hash()
-
-    def as_abi_tuple(self) -> tuple[int, str, bytes]:
-        """Values in ABI order: ``(txNumberInBatch, sender, data)``."""
-        return (self.tx_number_in_batch, self.sender, self.data)
-
-
-@dataclass(frozen=True, kw_only=True)
-class MessageInclusionProof:
-    """Solidity ``MessageInclusionProof``, the second argument of ``executeBundle``.
-
-    ``chain_id`` is the source chain, ``l1_batch_number`` the source chain's batch number and
-    ``l2_message_index`` the message's leaf index in that batch's log tree.
-    """
-
-    chain_id: int
-    l1_batch_number: int
-    l2_message_index: int
-    message: L2Message
-    proof: tuple[bytes, ...]
-
-    def __post_init__(self) -> None:
-        for word in self.proof:
-            _bytes32(word, "proof word")
-        object.__setattr__(self, "proof", tuple(self.proof))
-
-    def as_abi_tuple(self) -> tuple[Any, ...]:
-        """Values in ABI order (:data:`MESSAGE_INCLUSION_PROOF_ABI_TYPE`)."""
-        return (
-            self.chain_id,
-            self.l1_batch_number,
-            self.l2_message_index,
-            self.message.as_abi_tuple(),
-            list(self.proof),
-        )
-
-    def encode(self) -> bytes:
-        """``abi.encode(MessageInclusionProof)``."""
-        return _encode([MESSAGE_INCLUSION_PROOF_ABI_TYPE], [self.as_abi_tuple()])
-
-    @classmethod
-    def decode(cls, data: bytes) -> MessageInclusionProof:
-        """Inverse of :meth:`encode`."""
-        ((chain_id, batch, index, (tx_number, sender, payload), proof),) = _decode(
-            [MESSAGE_INCLUSION_PROOF_ABI_TYPE], data, "MessageInclusionProof"
-        )
-        message = L2Message(tx_number_in_batch=tx_number, sender=sender, data=payload)
-        return cls(
-            chain_id=chain_id,
-            l1_batch_number=batch,
-            l2_message_index=index,
-            message=message,
-            proof=tuple(proof),
-        )
-
-
-def execute_bundle_calldata(encoded_bundle: bytes, proof: MessageInclusionProof) -> bytes:
-    """Calldata of ``InteropHandler.executeBundle(bytes, MessageInclusionProof)``."""
-    types = ["bytes", MESSAGE_INCLUSION_PROOF_ABI_TYPE]
-    return EXECUTE_BUNDLE_SELECTOR + _encode(types, [encoded_bundle, proof.as_abi_tuple()])
-
-
-def verify_bundle_calldata(encoded_bundle: bytes, proof: MessageInclusionProof) -> bytes:
-    """Calldata of ``InteropHandler.verifyBundle(bytes, MessageInclusionProof)``."""
-    types = ["bytes", MESSAGE_INCLUSION_PROOF_ABI_TYPE]
-    return VERIFY_BUNDLE_SELECTOR + _encode(types, [encoded_bundle, proof.as_abi_tuple()])
-
-
-def prove_message_calldata(proof: MessageInclusionProof) -> bytes:
-    """Calldata of ``L2MessageVerification.proveL2MessageInclusionShared(chainId, batch, index, message, proof)``."""
-    return PROVE_SHARED_SELECTOR + _encode(
-        ["uint256", "uint256", "uint256", "(uint16,address,bytes)", "bytes32[]"],
-        [
-            proof.chain_id,
-            proof.l1_batch_number,
-            proof.l2_message_index,
-            proof.message.as_abi_tuple(),
-            list(proof.proof),
-        ],
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Assets (DataEncoding)
-# --------------------------------------------------------------------------------------------
-
-
-def encode_asset_id(chain_id: int, asset_data: bytes, sender: str | bytes) -> bytes:
-    """Generic asset id: ``keccak256(abi.encode(uint256 chainId, address sender, bytes32 assetData))``."""
-    _bytes32(asset_data, "asset_data")
-    return keccak(_encode(["uint256", "address", "bytes32"], [chain_id, to_address(sender), asset_data]))
-
-
-def ntv_asset_id(origin_chain_id: int, token: str | bytes) -> bytes:
-    """NTV asset id: ``keccak256(abi.encode(originChainId, 0x…010004, tokenAddress))``."""
-    return keccak(
-        _encode(
-            ["uint256", "address", "address"],
-            [origin_chain_id, L2_NATIVE_TOKEN_VAULT_ADDRESS, to_address(token)],
-        )
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class NtvBurnData:
-    """NTV burn data: ``abi.encode(uint256 amount, address remoteReceiver, address maybeTokenAddress)``.
-
-    A zero ``token`` means "look up the token by asset id".
-    """
-
-    amount: int
-    remote_receiver: str
-    token: str = ZERO_ADDRESS
-
-    def __post_init__(self) -> None:
-        _uint(self.amount, 256, "amount")
-        object.__setattr__(self, "remote_receiver", to_address(self.remote_receiver))
-        object.__setattr__(self, "token", to_address(self.token))
-
-    def encode(self) -> bytes:
-        """The 96-byte encoding."""
-        return _encode(["uint256", "address", "address"], [self.amount, self.remote_receiver, self.token])
-
-    @classmethod
-    def decode(cls, data: bytes) -> NtvBurnData:
-        """Decode; like the NTV, anything but exactly 96 bytes is rejected (``InvalidNTVBurnData``)."""
-        if len(data) != 96:
-            raise EncodingError(f"InvalidNTVBurnData: burn data is 96 bytes, got {len(data)}")
-        amount, receiver, token = _decode(["uint256", "address", "address"], data, "NTV burn data")
-        return cls(amount=amount, remote_receiver=receiver, token=token)
-
-
-def second_bridge_data(asset_id: bytes, burn_data: bytes) -> bytes:
-    """Asset router deposit data: ``0x01 ‖ abi.encode(bytes32 assetId, bytes burnData)``."""
-    _bytes32(asset_id, "asset_id")
-    return NEW_ENCODING_VERSION + _encode(["bytes32", "bytes"], [asset_id, burn_data])
-
-
-def decode_second_bridge_data(data: bytes) -> tuple[bytes, bytes]:
-    """Inverse of :func:`second_bridge_data`: ``(asset_id, burn_data)``; only version 0x01."""
-    if data[:1] != NEW_ENCODING_VERSION:
-        raise EncodingError(f"second-bridge data must start with 0x01, got 0x{data[:1].hex()}")
-    asset_id, burn_data = _decode(["bytes32", "bytes"], data[1:], "second-bridge data")
-    return asset_id, burn_data
-
-
-@dataclass(frozen=True, kw_only=True)
-class TokenMetadata:
-    """NTV token metadata: ``0x01 ‖ abi.encode(uint256 originChainId, bytes name, bytes symbol,
-    bytes decimals)``, where name, symbol and decimals are the tokens' own ABI-encoded return
-    data (``abi.encode(string)``, ``abi.encode(string)``, ``abi.encode(uint8)``).
-    """
-
-    origin_chain_id: int
-    name: str
-    symbol: str
-    decimals: int
-
-    def encode(self) -> bytes:
-        """The version-prefixed encoding."""
-        _uint(self.decimals, 8, "decimals")
-        name = _encode(["string"], [self.name])
-        symbol = _encode(["string"], [self.symbol])
-        decimals = _encode(["uint8"], [self.decimals])
-        types = ["uint256", "bytes", "bytes", "bytes"]
-        return NEW_ENCODING_VERSION + _encode(types, [self.origin_chain_id, name, symbol, decimals])
-
-    @classmethod
-    def decode(cls, data: bytes) -> TokenMetadata:
-        """Inverse of :meth:`encode`; the inner getters must be standard ABI return data."""
-        if data[:1] != NEW_ENCODING_VERSION:
-            raise EncodingError(f"token metadata must start with 0x01, got 0x{data[:1].hex()}")
-        chain_id, name, symbol, decimals = _decode(["uint256", "bytes", "bytes", "bytes"], data[1:], "token metadata")
-        (name_text,) = _decode(["string"], name, "token name")
-        (symbol_text,) = _decode(["string"], symbol, "token symbol")
-        (decimals_value,) = _decode(["uint8"], decimals, "token decimals")
-        return cls(origin_chain_id=chain_id, name=name_text, symbol=symbol_text, decimals=decimals_value)
-
-
-@dataclass(frozen=True, kw_only=True)
-class BridgeMintData:
-    """The payload that crosses chains: ``abi.encode(address originalCaller, address
-    remoteReceiver, address originToken, uint256 amount, bytes erc20Metadata)``.
-    """
-
-    original_caller: str
-    remote_receiver: str
-    origin_token: str
-    amount: int
-    erc20_metadata: bytes
-
-    _TYPES = ("address", "address", "address", "uint256", "bytes")
-
-    def __post_init__(self) -> None:
-        for name in ("original_caller", "remote_receiver", "origin_token"):
-            object.__setattr__(self, name, to_address(getattr(self, name)))
-        _uint(self.amount, 256, "amount")
-
-    def encode(self) -> bytes:
-        """The ABI encoding."""
-        values = [self.original_caller, self.remote_receiver, self.origin_token, self.amount]
-        return _encode(self._TYPES, [*values, self.erc20_metadata])
-
-    @classmethod
-    def decode(cls, data: bytes) -> BridgeMintData:
-        """Inverse of :meth:`encode`."""
-        caller, receiver, token, amount, metadata = _decode(cls._TYPES, data, "bridge mint data")
-        return cls(
-            original_caller=caller,
-            remote_receiver=receiver,
-            origin_token=token,
-            amount=amount,
-            erc20_metadata=metadata,
-        )
-
-
-def finalize_deposit_calldata(source_chain_id: int, asset_id: bytes, bridge_mint_data: bytes) -> bytes:
-    """``abi.encodeCall(finalizeDeposit, (srcChainId, assetId, data))``: the interop call payload."""
-    _bytes32(asset_id, "asset_id")
-    types = ["uint256", "bytes32", "bytes"]
-    return FINALIZE_DEPOSIT_SELECTOR + _encode(types, [source_chain_id, asset_id, bridge_mint_data])
-
-
-def decode_finalize_deposit_calldata(data: bytes) -> tuple[int, bytes, bytes]:
-    """Inverse of :func:`finalize_deposit_calldata`: ``(source_chain_id, asset_id, bridge_mint_data)``."""
-    if data[:4] != FINALIZE_DEPOSIT_SELECTOR:
-        raise EncodingError(f"not finalizeDeposit calldata: selector 0x{data[:4].hex()}")
-    chain_id, asset_id, payload = _decode(["uint256", "bytes32", "bytes"], data[4:], "finalizeDeposit")
-    return chain_id, asset_id, payload
-
-
-def l1_withdrawal_message(source_chain_id: int, asset_id: bytes, bridge_mint_data: bytes) -> bytes:
-    """Withdrawal message to L1, sent from 0x10003: ``abi.encodePacked(finalizeDeposit.selector,
-    uint256 srcChainId, bytes32 assetId, bytes bridgeMintData)`` (packed: no offset or length).
-    """
-    chain_word = _uint(source_chain_id, 256, "source_chain_id").to_bytes(32, "big")
-    return FINALIZE_DEPOSIT_SELECTOR + chain_word + _bytes32(asset_id, "asset_id") + bridge_mint_data
-
-
-def decode_l1_withdrawal_message(data: bytes) -> tuple[int, bytes, bytes]:
-    """Inverse of :func:`l1_withdrawal_message`: ``(source_chain_id, asset_id, bridge_mint_data)``."""
-    if len(data) < 68 or data[:4] != FINALIZE_DEPOSIT_SELECTOR:
-        raise EncodingError("not a finalizeDeposit withdrawal message")
-    return int.from_bytes(data[4:36], "big"), data[36:68], data[68:]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 
 from zkconnect.errors import ChainIdMismatch, InvalidTransaction, TransactionReverted, ZkConnectError
+from zkconnect.protocol.reverts import geth_revert_message
 from zkconnect.rpc.json_types import JSON, JsonObject
 
 __all__ = [
@@ -58,20 +59,6 @@ REVERT = 3
 # A revert without data: no reason, or py-evm's Revert(b"") rendered as text by the chain layer. geth answers it
 # like any revert (code 3, "execution reverted", data "0x"); other empty-data failures (out of gas...) keep their text.
 _EMPTY_REVERT_REASONS = ("", "b''")
-
-# geth's wording for the Solidity panic codes (core/vm/errors.go / accounts/abi).
-_PANICS = {
-    0x00: "generic panic",
-    0x01: "assert(false)",
-    0x11: "arithmetic underflow or overflow",
-    0x12: "division or modulo by zero",
-    0x21: "enum overflow",
-    0x22: "invalid encoded storage byte array accessed",
-    0x31: "out-of-bounds array access; popping on an empty array",
-    0x32: "out-of-bounds access of an array or bytesN",
-    0x41: "out of memory",
-    0x51: "uninitialized function",
-}
 
 
 class RpcError(ZkConnectError):
@@ -119,17 +106,7 @@ class RpcSetupError(ZkConnectError, ValueError):
 
 def revert_message(revert_data: bytes) -> str:
     """geth's message for a revert: the ``Error(string)`` or panic reason when decodable."""
-    if revert_data[:4] == bytes.fromhex("08c379a0") and len(revert_data) >= 68:
-        try:
-            from eth_abi.abi import decode
-
-            return f"execution reverted: {decode(['string'], revert_data[4:])[0]}"
-        except Exception:
-            return "execution reverted"
-    if revert_data[:4] == bytes.fromhex("4e487b71") and len(revert_data) == 36:
-        code = int.from_bytes(revert_data[4:], "big")
-        return f"execution reverted: {_PANICS.get(code, f'unknown panic code: {code:#x}')}"
-    return "execution reverted"
+    return geth_revert_message(revert_data)
 
 
 def to_error_object(exc: BaseException) -> JsonObject:
