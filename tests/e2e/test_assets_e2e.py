@@ -1,4 +1,4 @@
-"""Issue 4's first done-when case, end to end on the default Devnet in auto relay mode.
+"""A chain-native token's round trip through Gateway and L1, end to end on the default Devnet in auto relay mode.
 
 A token native to 6565 is registered, its balance migrated to Gateway through L1 (the migration message proven to
 L1's L1AssetTracker, the confirmations sent back as service transactions), sent to 6566 (predicted bridged address,

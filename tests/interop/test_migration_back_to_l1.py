@@ -1,4 +1,4 @@
-"""Issue 4, "L1 -> Gateway and back": zk-a migrates from Gateway back to L1, then its token balances follow.
+"""L1 -> Gateway and back: zk-a migrates from Gateway back to L1, then its token balances follow.
 
 One world per module: a token native to zk-a (balance migrated to Gateway, 400 sent to zk-b) and an L1 token
 deposited to zk-a, each with a withdrawal from zk-a settled on Gateway and not finalized yet (a "Gateway-era"

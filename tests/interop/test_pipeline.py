@@ -1,5 +1,5 @@
 # ruff: noqa: N802
-"""The interop pipeline end to end on the integrated devnet (issue 3's acceptance cases).
+"""The interop pipeline end to end on the integrated devnet, from one ZK chain to another.
 
 A message or bundle sent on zk-a (6565) crosses to zk-b (6566) through sealing, settlement on
 Gateway, Gateway's settlement on L1, root import and execution, with real proofs checked by the

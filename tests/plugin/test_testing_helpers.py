@@ -209,7 +209,7 @@ def test_chain_handles_expose_web3_and_logs(zk_a, zk_b):
         counter.call("nope")
 
 
-# ---------------------------------------------------------------------- token invariants across L1 (issue 4)
+# ---------------------------------------------------------------------- token invariants across L1
 
 
 def _check(devnet, origin, token):
