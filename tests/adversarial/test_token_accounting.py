@@ -7,6 +7,7 @@ once, with 100 of it sent to bob on zk-b (6566). Every test runs between a snaps
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -77,13 +78,11 @@ class Token:
 
 
 @pytest.fixture(scope="module")
-def token(devnet_module: Devnet) -> Token:
+def token(devnet_module: Devnet, migrated_token: Callable[..., tuple[bytes, bytes]]) -> Token:
     """Native to zk-a, 1000 minted to alice, migrated; 100 of it on zk-b (bob's)."""
     devnet = devnet_module
     alice, bob = devnet.accounts[0], devnet.accounts[1]
-    address = deploy_test_token(devnet, A, alice, mint=1_000)
-    asset = register_token(devnet, A, address, alice)
-    migrate_token_balance(devnet, A, asset)
+    address, asset = migrated_token(devnet, A, alice, mint=1_000)
     transfer(devnet, A, B, address, 100, alice, bob.address)
     return Token(address, asset)
 
