@@ -143,6 +143,7 @@ def _mutate(proof: MessageInclusionProof, target: str, position: int, bit: int) 
 TARGETS = ["proof", "proof", "proof", "data", "sender", "tx_number", "index", "batch", "chain"]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(target=st.sampled_from(TARGETS), position=st.integers(0, 10_000), bit=st.integers(0, 255))
 def test_every_single_bit_change_is_rejected(p: Pending, devnet: Devnet, target: str, position: int, bit: int) -> None:
@@ -160,6 +161,7 @@ def test_every_single_bit_change_is_rejected(p: Pending, devnet: Devnet, target:
         b.call(INTEROP_HANDLER, execute_bundle_calldata(encoded, mutated), gas=8_000_000)
 
 
+@pytest.mark.slow
 def test_every_bit_of_the_proof_words_exhaustively_on_a_sample(p: Pending, devnet: Devnet) -> None:
     """Each of the 256 bits of the metadata word and of the packed settlement-layer word: they carry
     lengths, flags and numbers rather than hashes."""
@@ -179,6 +181,7 @@ def test_every_bit_of_the_proof_words_exhaustively_on_a_sample(p: Pending, devne
             assert not _verdict(b, mutated), f"word {at} bit {bit} still verifies"
 
 
+@pytest.mark.slow
 def test_original_proof_still_executes_after_the_mutations(p: Pending, devnet: Devnet) -> None:
     b = devnet[B]
     alice = devnet.accounts[0]
@@ -340,6 +343,7 @@ def _check_agreement(chain: Chain, cases: list[Case], rng: random.Random) -> tup
     return valid, rejected
 
 
+@pytest.mark.slow
 def test_python_and_solidity_agree_on_random_trees(devnet: Devnet) -> None:
     rng = random.Random(0x5EED)
     cases = [_random_case(rng, P10_FIRST_BLOCK + i) for i in range(P10_CASES)]
@@ -348,6 +352,7 @@ def test_python_and_solidity_agree_on_random_trees(devnet: Devnet) -> None:
     assert rejected >= P10_CASES * 0.95  # a mutation may be a no-op only by luck (e.g. an unused high bit)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**64 - 1))
 def test_python_and_solidity_agree_hypothesis(devnet_module: Devnet, seed: int) -> None:
