@@ -246,6 +246,7 @@ def test_cancelled_transfer_is_never_paid_and_never_refunded(
 # ---------------------------------------------------------------------- T5
 
 
+@pytest.mark.slow
 def test_same_token_address_on_two_chains_is_two_assets_and_neither_redeems_the_other(
     devnet: Devnet, alice: DevAccount, bob: DevAccount
 ) -> None:

@@ -45,6 +45,9 @@ A, B, L1 = 6565, 6566, 31337
 UNIT = 10**18
 
 
+pytestmark = pytest.mark.slow  # each test moves tokens across chains through settlement; the e2e lane
+
+
 def sel(signature: str) -> bytes:
     return keccak(text=signature)[:4]
 
@@ -336,7 +339,6 @@ def migrated(world: World) -> World:
     world.devnet.revert(sid)
 
 
-@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.booleans(), st.integers(min_value=1, max_value=300)), min_size=1, max_size=4))
 def test_supply_is_conserved_across_chains(migrated: World, steps: list[tuple[bool, int]]) -> None:

@@ -60,6 +60,9 @@ FINALIZE_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
 CONFIRMATION = "(uint256,bytes32,uint256,address,uint256,uint256,bool)"
 
 
+pytestmark = pytest.mark.slow  # a whole migration scenario per test; the e2e lane
+
+
 def sel(signature: str) -> bytes:
     return keccak(text=signature)[:4]
 

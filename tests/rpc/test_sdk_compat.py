@@ -277,6 +277,7 @@ def test_cast_alone_migrates_a_chain_native_token_to_gateway_then_sends_it(zkdev
 # ---------------------------------------------------------------------------------------- zksync-ethers
 
 
+@pytest.mark.slow
 def test_zksync_ethers_interop_client_verifies_a_message_sent_with_plain_ethers(zkdev):
     """getMessageStatus, getVerificationArgs and verifyMessage of zksync-ethers 6.21.1, unchanged."""
     node = shutil.which("node")
