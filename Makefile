@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: up test lint artifacts check-artifacts bench clean
+.PHONY: up test test-fast lint artifacts check-artifacts bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "zkconnect needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -19,6 +19,10 @@ up: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
+
+# Everything but the end-to-end tests marked slow, on two workers: under two minutes on an idle machine.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -n 2 $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check zkconnect scripts tests

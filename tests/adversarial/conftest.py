@@ -8,28 +8,16 @@ with the devnet's own proofs; ``adversarial_helpers`` only builds calldata and r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from zkconnect import Devnet
 from zkconnect.accounts import DevAccount
 
 
-@pytest.fixture(scope="module")
-def devnet_module() -> Devnet:
-    """The default topology, built once per test module."""
-    return Devnet()
-
-
 @pytest.fixture
-def devnet(devnet_module: Devnet) -> Iterator[Devnet]:
-    """The module's devnet, rolled back (chains, clock, ledger, settlement, relayer) after the test."""
-    sid = devnet_module.snapshot()
-    try:
-        yield devnet_module
-    finally:
-        devnet_module.revert(sid)
+def devnet(isolated_devnet: Devnet) -> Devnet:
+    """The module's devnet (``devnet_module``), rolled back after the test."""
+    return isolated_devnet
 
 
 @pytest.fixture

@@ -1,4 +1,3 @@
-# ruff: noqa: N802
 """Authorization (adversarial.md B.5, A1-A5; the Poly Network class) on the integrated devnet."""
 
 from __future__ import annotations
@@ -82,7 +81,7 @@ def _calldata(signature: str, *args: Any) -> bytes:
 # ---------------------------------------------------------------------- A1
 
 
-def test_A1_only_the_execution_address_may_execute(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
+def test_only_the_execution_address_may_execute(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
     b = devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
     sent = send_bundle(
@@ -105,7 +104,7 @@ def test_A1_only_the_execution_address_may_execute(devnet: Devnet, alice: DevAcc
     assert devnet.bundle(sent.hash).stage == Stage.EXECUTED
 
 
-def test_A1_the_right_address_on_another_chain_may_not_execute_directly(
+def test_the_right_address_on_another_chain_may_not_execute_directly(
     devnet: Devnet, alice: DevAccount, bob: DevAccount
 ) -> None:
     b = devnet[B]
@@ -135,7 +134,7 @@ def test_A1_the_right_address_on_another_chain_may_not_execute_directly(
     assert uint_view(b, recipient, "count()") == 1
 
 
-def test_A1_chain_id_zero_means_any_chain(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
+def test_chain_id_zero_means_any_chain(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
     b = devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
     sent = send_bundle(
@@ -163,7 +162,7 @@ def _unbundleable(devnet: Devnet, alice: DevAccount) -> tuple[Sent, Any, list[by
     return sent, deliver(devnet, sent), recipients
 
 
-def test_A2_unbundle_permissions_and_statuses(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
+def test_unbundle_permissions_and_statuses(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
     b = devnet[B]
     sent, proof, recipients = _unbundleable(devnet, alice)
 
@@ -194,7 +193,7 @@ def test_A2_unbundle_permissions_and_statuses(devnet: Devnet, alice: DevAccount,
     assert [uint_view(b, r, "count()") for r in recipients] == [1, 0, 1]
 
 
-def test_A2_default_unbundler_lives_on_the_source_chain(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
+def test_default_unbundler_lives_on_the_source_chain(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
     b = devnet[B]
     recipient = deploy(b, alice, "RevertingRecipient")
     sent = send_bundle(devnet, alice, [starter(recipient)])  # fails in auto mode; unbundler defaults to alice@6565
@@ -256,7 +255,7 @@ def _state(b: Chain) -> tuple[Any, ...]:
 
 
 @pytest.mark.parametrize("target", sorted(PRIVILEGED_CALLS))
-def test_A3_bundle_calls_to_privileged_contracts_gain_nothing(devnet: Devnet, bob: DevAccount, target: str) -> None:
+def test_bundle_calls_to_privileged_contracts_gain_nothing(devnet: Devnet, bob: DevAccount, target: str) -> None:
     b = devnet[B]
     to, payload = PRIVILEGED_CALLS[target]
     before = _state(b)
@@ -269,9 +268,7 @@ def test_A3_bundle_calls_to_privileged_contracts_gain_nothing(devnet: Devnet, bo
         assert entry.reason == "InvalidSelector(0xfb6200c6)"
 
 
-def test_A3_handler_self_calls_carry_the_senders_rights_only(
-    devnet: Devnet, alice: DevAccount, bob: DevAccount
-) -> None:
+def test_handler_self_calls_carry_the_senders_rights_only(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
     """A bundle asking the handler to execute or unbundle someone else's bundle is refused."""
     b = devnet[B]
     recipients = [deploy(b, alice, "RecordingRecipient") for _ in range(3)]
@@ -337,7 +334,7 @@ def _deployed(devnet: Devnet) -> list[tuple[Chain, bytes, str]]:
     return found
 
 
-def test_A4_no_owner_or_role_slot_names_the_handler_or_the_relayer(devnet: Devnet) -> None:
+def test_no_owner_or_role_slot_names_the_handler_or_the_relayer(devnet: Devnet) -> None:
     forbidden = {INTEROP_HANDLER, devnet.contracts.relayer.address}
     roles: dict[str, bytes] = {}
     for chain, address, name in _deployed(devnet):
@@ -370,7 +367,7 @@ PROBES = [
 
 
 @pytest.mark.parametrize("who", ["handler", "relayer"])
-def test_A4_handler_and_relayer_cannot_mint_set_roots_or_change_config(devnet: Devnet, who: str) -> None:
+def test_handler_and_relayer_cannot_mint_set_roots_or_change_config(devnet: Devnet, who: str) -> None:
     caller = INTEROP_HANDLER if who == "handler" else devnet.contracts.relayer.address
     for chain in (devnet[A], devnet[B], devnet.gateway):
         for to, data in PROBES:
@@ -402,7 +399,7 @@ def test_A4_handler_and_relayer_cannot_mint_set_roots_or_change_config(devnet: D
 # ---------------------------------------------------------------------- A5
 
 
-def test_A5_only_the_vault_mints_or_burns_a_bridged_token(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
+def test_only_the_vault_mints_or_burns_a_bridged_token(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
     token = deploy_test_token(devnet, A, alice, name="Alpha", symbol="ALP", decimals=18, mint=10**21)
     asset = register_token(devnet, A, token, alice)
     migrate_token_balance(devnet, A, asset)

@@ -1,4 +1,3 @@
-# ruff: noqa: N802
 """Execution and replay (adversarial.md B.5, E1-E9) on the integrated devnet.
 
 Every bundle here is sent by the real InteropCenter on zk-a and settled through Gateway; the
@@ -56,7 +55,10 @@ def _count(devnet: Devnet, recipient: bytes) -> int:
     return uint_view(devnet[B], recipient, "count()")
 
 
-def test_E1_execute_same_bundle_twice_reverts_and_pays_once(devnet: Devnet, alice: DevAccount) -> None:
+# ---------------------------------------------------------------------- E1
+
+
+def test_execute_same_bundle_twice_reverts_and_pays_once(devnet: Devnet, alice: DevAccount) -> None:
     b = devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
     holder_before = b.balance(BASE_TOKEN_HOLDER)
@@ -80,7 +82,10 @@ def test_E1_execute_same_bundle_twice_reverts_and_pays_once(devnet: Devnet, alic
     assert devnet.bundle(sent.hash).attempts == 1
 
 
-def test_E2_execute_on_a_chain_that_is_not_the_destination_reverts(devnet: Devnet, alice: DevAccount) -> None:
+# ---------------------------------------------------------------------- E2
+
+
+def test_execute_on_a_chain_that_is_not_the_destination_reverts(devnet: Devnet, alice: DevAccount) -> None:
     devnet.relayer.set_mode("manual")
     a = devnet[A]
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
@@ -105,7 +110,10 @@ def test_E2_execute_on_a_chain_that_is_not_the_destination_reverts(devnet: Devne
     assert _count(devnet, recipient) == 1
 
 
-def test_E3_identical_bundles_get_distinct_hashes_and_execute_once_each(devnet: Devnet, alice: DevAccount) -> None:
+# ---------------------------------------------------------------------- E3
+
+
+def test_identical_bundles_get_distinct_hashes_and_execute_once_each(devnet: Devnet, alice: DevAccount) -> None:
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
     nonce = uint_view(devnet[A], INTEROP_CENTER, "interopBundleNonce(address)", alice.address)
     first = send_bundle(devnet, alice, [starter(recipient, b"same")])
@@ -125,7 +133,10 @@ def test_E3_identical_bundles_get_distinct_hashes_and_execute_once_each(devnet: 
     assert _count(devnet, recipient) == 2
 
 
-def test_E4_verify_twice_or_after_execution_reverts(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
+# ---------------------------------------------------------------------- E4
+
+
+def test_verify_twice_or_after_execution_reverts(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
     devnet.relayer.set_mode("manual")
     b = devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
@@ -144,9 +155,10 @@ def test_E4_verify_twice_or_after_execution_reverts(devnet: Devnet, alice: DevAc
     assert _count(devnet, recipient) == 1
 
 
-def test_E5_failing_call_reverts_the_whole_bundle_then_unbundle_runs_the_others(
-    devnet: Devnet, alice: DevAccount
-) -> None:
+# ---------------------------------------------------------------------- E5
+
+
+def test_failing_call_reverts_the_whole_bundle_then_unbundle_runs_the_others(devnet: Devnet, alice: DevAccount) -> None:
     b = devnet[B]
     first = deploy(b, alice, "RecordingRecipient")
     failing = deploy(b, alice, "RevertingRecipient")
@@ -215,7 +227,10 @@ def _last_reentry(devnet: Devnet, recipient: bytes) -> tuple[bool, bytes]:
     return ok, bytes(result)
 
 
-def test_E6_reentering_execute_from_a_recipient_is_blocked_by_the_status(devnet: Devnet, alice: DevAccount) -> None:
+# ---------------------------------------------------------------------- E6
+
+
+def test_reentering_execute_from_a_recipient_is_blocked_by_the_status(devnet: Devnet, alice: DevAccount) -> None:
     recipient, sent, proof = _reentrant_setup(devnet, alice, unbundler_on_b=alice.address)
     encoded, bundle_hash = sent.encoded, sent.hash
     _set_reentry(devnet, alice, recipient, execute_bundle_calldata(encoded, proof), bubble=False)
@@ -228,7 +243,7 @@ def test_E6_reentering_execute_from_a_recipient_is_blocked_by_the_status(devnet:
     assert bundle_status(devnet[B], bundle_hash) == FULLY_EXECUTED
 
 
-def test_E6_bubbled_reentry_reverts_everything(devnet: Devnet, alice: DevAccount) -> None:
+def test_bubbled_reentry_reverts_everything(devnet: Devnet, alice: DevAccount) -> None:
     recipient, sent, proof = _reentrant_setup(devnet, alice, unbundler_on_b=alice.address)
     encoded, bundle_hash = sent.encoded, sent.hash
     _set_reentry(devnet, alice, recipient, execute_bundle_calldata(encoded, proof), bubble=True)
@@ -241,7 +256,7 @@ def test_E6_bubbled_reentry_reverts_everything(devnet: Devnet, alice: DevAccount
     assert uint_view(devnet[B], recipient, "receivedCount()") == 0
 
 
-def test_E6_reentering_unbundle_during_execution_is_refused(devnet: Devnet, alice: DevAccount) -> None:
+def test_reentering_unbundle_during_execution_is_refused(devnet: Devnet, alice: DevAccount) -> None:
     b = devnet[B]
     # the recipient itself is the unbundler, so only the status can stop it
     recipient = deploy(b, alice, "ReentrantRecipient")
@@ -258,7 +273,7 @@ def test_E6_reentering_unbundle_during_execution_is_refused(devnet: Devnet, alic
     assert call_status(b, sent.hash, 0) == EXECUTED
 
 
-def test_E6_reentering_during_unbundle_runs_each_call_at_most_once(devnet: Devnet, alice: DevAccount) -> None:
+def test_reentering_during_unbundle_runs_each_call_at_most_once(devnet: Devnet, alice: DevAccount) -> None:
     recipient, sent, proof = _reentrant_setup(devnet, alice, unbundler_on_b=alice.address)
     encoded, bundle_hash = sent.encoded, sent.hash
     b = devnet[B]
@@ -271,8 +286,11 @@ def test_E6_reentering_during_unbundle_runs_each_call_at_most_once(devnet: Devne
     assert bundle_status(b, bundle_hash) == UNBUNDLED and call_status(b, bundle_hash, 0) == EXECUTED
 
 
+# ---------------------------------------------------------------------- E7
+
+
 @pytest.mark.parametrize("kind", ["wrong_selector", "no_code", "eoa"])
-def test_E7_recipient_that_does_not_opt_in_is_refused(
+def test_recipient_that_does_not_opt_in_is_refused(
     devnet: Devnet, alice: DevAccount, bob: DevAccount, kind: str
 ) -> None:
     b = devnet[B]
@@ -299,7 +317,10 @@ def test_E7_recipient_that_does_not_opt_in_is_refused(
     reverted_with(execute(b, alice, sent.encoded, proof), "InvalidSelector")
 
 
-def test_E8_bundle_version_other_than_one_reverts(devnet: Devnet, alice: DevAccount) -> None:
+# ---------------------------------------------------------------------- E8
+
+
+def test_bundle_version_other_than_one_reverts(devnet: Devnet, alice: DevAccount) -> None:
     b = devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
     devnet.relayer.set_mode("manual")
@@ -323,7 +344,7 @@ def test_E8_bundle_version_other_than_one_reverts(devnet: Devnet, alice: DevAcco
     assert execute(b, alice, sent.encoded, proof).ok
 
 
-def test_E8_call_version_other_than_one_reverts_even_when_included(devnet: Devnet, alice: DevAccount) -> None:
+def test_call_version_other_than_one_reverts_even_when_included(devnet: Devnet, alice: DevAccount) -> None:
     b = devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
     base = devnet.contracts.base_token_asset_id(B_ID)
@@ -351,7 +372,10 @@ def test_E8_call_version_other_than_one_reverts_even_when_included(devnet: Devne
     reverted_with(unbundle(b, alice, encoded, [UNPROCESSED, EXECUTED]), "CallNotExecutable")
 
 
-def test_E9_wrong_destination_base_token_asset_id_reverts(devnet: Devnet, alice: DevAccount) -> None:
+# ---------------------------------------------------------------------- E9
+
+
+def test_wrong_destination_base_token_asset_id_reverts(devnet: Devnet, alice: DevAccount) -> None:
     b = devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
     devnet.relayer.set_mode("manual")

@@ -1,4 +1,3 @@
-# ruff: noqa: N802
 """E2 on a wider topology built in Python: a third Gateway-settled chain and a chain settling on L1.
 
 zk-a (6565), zk-b (6566) and zk-c (6567) settle on Gateway; zk-l1 (6568) settles on L1. A bundle
@@ -33,7 +32,10 @@ def devnet_module() -> Devnet:
     return Devnet(config)
 
 
-def test_E2_valid_proof_on_a_third_gateway_chain_reverts(devnet: Devnet, alice: DevAccount) -> None:
+# ---------------------------------------------------------------------- E2
+
+
+def test_valid_proof_on_a_third_gateway_chain_reverts(devnet: Devnet, alice: DevAccount) -> None:
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
     twin = deploy(devnet["zk-c"], alice, "RecordingRecipient")
     assert twin == recipient  # same deployer and nonce: the same address exists on zk-c
@@ -51,7 +53,7 @@ def test_E2_valid_proof_on_a_third_gateway_chain_reverts(devnet: Devnet, alice: 
     assert bundle_status(c, sent.hash) == 0
 
 
-def test_E2_chain_settling_on_l1_refuses_to_execute_bundles(devnet: Devnet, alice: DevAccount) -> None:
+def test_chain_settling_on_l1_refuses_to_execute_bundles(devnet: Devnet, alice: DevAccount) -> None:
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
     devnet.relayer.set_mode("manual")
     sent = send_bundle(devnet, alice, [starter(recipient)])

@@ -1,4 +1,3 @@
-# ruff: noqa: N802
 """Property tests of the verifier (adversarial.md B.5 P5 and P10; the BNB-bridge class).
 
 P5: every single-bit change of a real bundle's proof, message, leaf index, batch number or source
@@ -144,11 +143,10 @@ def _mutate(proof: MessageInclusionProof, target: str, position: int, bit: int) 
 TARGETS = ["proof", "proof", "proof", "data", "sender", "tx_number", "index", "batch", "chain"]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(target=st.sampled_from(TARGETS), position=st.integers(0, 10_000), bit=st.integers(0, 255))
-def test_P5_every_single_bit_change_is_rejected(
-    p: Pending, devnet: Devnet, target: str, position: int, bit: int
-) -> None:
+def test_every_single_bit_change_is_rejected(p: Pending, devnet: Devnet, target: str, position: int, bit: int) -> None:
     b = devnet[B]
     mutated = _mutate(p.proof, target, position, bit)
     assert mutated != p.proof
@@ -163,7 +161,8 @@ def test_P5_every_single_bit_change_is_rejected(
         b.call(INTEROP_HANDLER, execute_bundle_calldata(encoded, mutated), gas=8_000_000)
 
 
-def test_P5_every_bit_of_the_proof_words_exhaustively_on_a_sample(p: Pending, devnet: Devnet) -> None:
+@pytest.mark.slow
+def test_every_bit_of_the_proof_words_exhaustively_on_a_sample(p: Pending, devnet: Devnet) -> None:
     """Each of the 256 bits of the metadata word and of the packed settlement-layer word: they carry
     lengths, flags and numbers rather than hashes."""
     b = devnet[B]
@@ -182,7 +181,8 @@ def test_P5_every_bit_of_the_proof_words_exhaustively_on_a_sample(p: Pending, de
             assert not _verdict(b, mutated), f"word {at} bit {bit} still verifies"
 
 
-def test_P5_original_proof_still_executes_after_the_mutations(p: Pending, devnet: Devnet) -> None:
+@pytest.mark.slow
+def test_original_proof_still_executes_after_the_mutations(p: Pending, devnet: Devnet) -> None:
     b = devnet[B]
     alice = devnet.accounts[0]
     assert _verdict(b, p.proof)
@@ -343,7 +343,8 @@ def _check_agreement(chain: Chain, cases: list[Case], rng: random.Random) -> tup
     return valid, rejected
 
 
-def test_P10_python_and_solidity_agree_on_random_trees(devnet: Devnet) -> None:
+@pytest.mark.slow
+def test_python_and_solidity_agree_on_random_trees(devnet: Devnet) -> None:
     rng = random.Random(0x5EED)
     cases = [_random_case(rng, P10_FIRST_BLOCK + i) for i in range(P10_CASES)]
     valid, rejected = _check_agreement(devnet[B], cases, rng)
@@ -351,9 +352,10 @@ def test_P10_python_and_solidity_agree_on_random_trees(devnet: Devnet) -> None:
     assert rejected >= P10_CASES * 0.95  # a mutation may be a no-op only by luck (e.g. an unused high bit)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**64 - 1))
-def test_P10_python_and_solidity_agree_hypothesis(devnet_module: Devnet, seed: int) -> None:
+def test_python_and_solidity_agree_hypothesis(devnet_module: Devnet, seed: int) -> None:
     rng = random.Random(seed)
     block = P10_FIRST_BLOCK + 10**6 + seed % 10**12
     sid = devnet_module.snapshot()

@@ -1,4 +1,3 @@
-# ruff: noqa: N802
 """Proofs and roots (adversarial.md B.5, P1-P4 and P6-P9; Nomad, BNB and Wormhole classes) on the integrated devnet.
 
 P5 (single-bit mutations) and P10 (Python/Solidity differential) are property tests in
@@ -103,7 +102,7 @@ def _unchanged(devnet: Devnet, sent: Sent, recipient: bytes) -> None:
 # ---------------------------------------------------------------------- P1
 
 
-def test_P1_zero_root_is_never_stored(devnet: Devnet) -> None:
+def test_zero_root_is_never_stored(devnet: Devnet) -> None:
     b = devnet[B]
     for data in _root_writes(777, bytes(32)):
         receipt = b.system_call(BOOTLOADER, L2_INTEROP_ROOT_STORAGE, data)
@@ -121,7 +120,7 @@ def test_P1_zero_root_is_never_stored(devnet: Devnet) -> None:
         devnet.settlement.queue_import(gw.block_number + 100)
 
 
-def test_P1_unproven_bundle_against_a_block_without_root_is_not_included(devnet: Devnet, alice: DevAccount) -> None:
+def test_unproven_bundle_against_a_block_without_root_is_not_included(devnet: Devnet, alice: DevAccount) -> None:
     """Nomad: a message nobody proved must not map to an acceptable (zero) root."""
     recipient, sent, proof = _pending(devnet, alice)
     packed_index = 1 + 15 + 1 + proof.proof[0][2]
@@ -140,7 +139,7 @@ def test_P1_unproven_bundle_against_a_block_without_root_is_not_included(devnet:
 # ---------------------------------------------------------------------- P2
 
 
-def test_P2_empty_proof_or_proof_of_another_leaf_is_not_included(devnet: Devnet, alice: DevAccount) -> None:
+def test_empty_proof_or_proof_of_another_leaf_is_not_included(devnet: Devnet, alice: DevAccount) -> None:
     recipient, sent, proof = _pending(devnet, alice)
     other = send_bundle(devnet, alice, [starter(recipient, b"another")])
     other_proof = deliver(devnet, other)
@@ -162,7 +161,7 @@ def test_P2_empty_proof_or_proof_of_another_leaf_is_not_included(devnet: Devnet,
     assert execute(b, alice, sent.encoded, proof).ok
 
 
-def test_P2_valid_proof_on_a_chain_without_the_root_is_not_included(devnet: Devnet, alice: DevAccount) -> None:
+def test_valid_proof_on_a_chain_without_the_root_is_not_included(devnet: Devnet, alice: DevAccount) -> None:
     devnet.relayer.set_mode("manual")
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
     sent = send_bundle(devnet, alice, [starter(recipient)])
@@ -183,7 +182,7 @@ def test_P2_valid_proof_on_a_chain_without_the_root_is_not_included(devnet: Devn
 # ---------------------------------------------------------------------- P3
 
 
-def test_P3_second_root_for_the_same_block_is_refused(devnet: Devnet, alice: DevAccount) -> None:
+def test_second_root_for_the_same_block_is_refused(devnet: Devnet, alice: DevAccount) -> None:
     _, sent, proof = _pending(devnet, alice)
     gw_block = int.from_bytes(proof.proof[1 + 15 + 1 + proof.proof[0][2]], "big") >> 128
     b = devnet[B]
@@ -200,7 +199,7 @@ def test_P3_second_root_for_the_same_block_is_refused(devnet: Devnet, alice: Dev
 # ---------------------------------------------------------------------- P4
 
 
-def test_P4_root_written_by_anyone_but_the_bootloader_is_refused(devnet: Devnet, alice: DevAccount) -> None:
+def test_root_written_by_anyone_but_the_bootloader_is_refused(devnet: Devnet, alice: DevAccount) -> None:
     b = devnet[B]
     relayer = devnet.contracts.relayer
     root = bytes.fromhex("22" * 32)
@@ -224,7 +223,7 @@ def test_P4_root_written_by_anyone_but_the_bootloader_is_refused(devnet: Devnet,
 # ---------------------------------------------------------------------- P6
 
 
-def test_P6_log_path_one_word_short_or_long_reverts(devnet: Devnet, alice: DevAccount) -> None:
+def test_log_path_one_word_short_or_long_reverts(devnet: Devnet, alice: DevAccount) -> None:
     recipient, sent, proof = _pending(devnet, alice)
     b = devnet[B]
     words = list(proof.proof)
@@ -250,7 +249,7 @@ def test_P6_log_path_one_word_short_or_long_reverts(devnet: Devnet, alice: DevAc
     assert execute(b, alice, sent.encoded, proof).ok
 
 
-def test_P6_index_beyond_the_tree_height_reverts(devnet: Devnet, alice: DevAccount) -> None:
+def test_index_beyond_the_tree_height_reverts(devnet: Devnet, alice: DevAccount) -> None:
     recipient, sent, proof = _pending(devnet, alice)
     b = devnet[B]
     batch_proof_len = proof.proof[0][2]
@@ -279,7 +278,7 @@ def test_P6_index_beyond_the_tree_height_reverts(devnet: Devnet, alice: DevAccou
 # ---------------------------------------------------------------------- P7
 
 
-def test_P7_inner_node_submitted_as_a_leaf_is_rejected(devnet: Devnet, alice: DevAccount) -> None:
+def test_inner_node_submitted_as_a_leaf_is_rejected(devnet: Devnet, alice: DevAccount) -> None:
     recipient, sent, proof = _pending(devnet, alice)
     b = devnet[B]
     leaf = proof.message.leaf_hash()
@@ -316,7 +315,7 @@ def test_P7_inner_node_submitted_as_a_leaf_is_rejected(devnet: Devnet, alice: De
 # ---------------------------------------------------------------------- P8
 
 
-def test_P8_proof_of_chain_a_attached_to_a_bundle_claiming_chain_b_reverts(devnet: Devnet, alice: DevAccount) -> None:
+def test_proof_of_chain_a_attached_to_a_bundle_claiming_chain_b_reverts(devnet: Devnet, alice: DevAccount) -> None:
     recipient, sent, proof = _pending(devnet, alice)
     b = devnet[B]
     bundle = sent.bundle
@@ -345,7 +344,7 @@ def test_P8_proof_of_chain_a_attached_to_a_bundle_claiming_chain_b_reverts(devne
 # ---------------------------------------------------------------------- P9
 
 
-def test_P9_included_message_from_another_sender_is_refused(devnet: Devnet, alice: DevAccount) -> None:
+def test_included_message_from_another_sender_is_refused(devnet: Devnet, alice: DevAccount) -> None:
     a, b = devnet[A], devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
     emitter = deploy(a, alice, "InteropMessageSender")
@@ -384,7 +383,7 @@ def test_P9_included_message_from_another_sender_is_refused(devnet: Devnet, alic
     assert uint_view(b, recipient, "count()") == 0 and b.balance(recipient) == 0
 
 
-def test_P6_regression_settlement_layer_metadata_word_deleted_is_rejected(devnet: Devnet, alice: DevAccount) -> None:
+def test_settlement_layer_metadata_word_deleted_is_rejected(devnet: Devnet, alice: DevAccount) -> None:
     """Found by P10: with the level-1 metadata word deleted, the rest parsed as a legacy path and still verified."""
     recipient, sent, proof = _pending(devnet, alice)
     b = devnet[B]

@@ -1,4 +1,3 @@
-# ruff: noqa: N802
 """The relayer and the devnet under stress (adversarial.md B.5, R1-R4 and R6)."""
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ def _count(devnet: Devnet, recipient: bytes) -> int:
 # ---------------------------------------------------------------------- R1
 
 
-def test_R1_relaying_again_executes_nothing_twice(devnet: Devnet, alice: DevAccount) -> None:
+def test_relaying_again_executes_nothing_twice(devnet: Devnet, alice: DevAccount) -> None:
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
     sent = send_bundle(devnet, alice, [starter(recipient, b"once")])
     assert devnet.bundle(sent.hash).stage == Stage.EXECUTED
@@ -51,7 +50,7 @@ def test_R1_relaying_again_executes_nothing_twice(devnet: Devnet, alice: DevAcco
     assert _count(devnet, recipient) == 1
 
 
-def test_R1_relayer_that_lost_its_state_records_already_processed_without_retrying(
+def test_relayer_that_lost_its_state_records_already_processed_without_retrying(
     devnet: Devnet, alice: DevAccount
 ) -> None:
     """A restart mid-run: the bundle was executed (here by someone else) but the relayer's record says it is
@@ -76,7 +75,7 @@ def test_R1_relayer_that_lost_its_state_records_already_processed_without_retryi
     assert _count(devnet, recipient) == 1
 
 
-def test_R1_restarting_the_relayer_mid_run(devnet: Devnet, alice: DevAccount) -> None:
+def test_restarting_the_relayer_mid_run(devnet: Devnet, alice: DevAccount) -> None:
     """Switching the relayer off (manual) with work in flight and on again (auto) delivers each bundle once."""
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
     devnet.relayer.set_mode("manual")
@@ -95,7 +94,7 @@ def test_R1_restarting_the_relayer_mid_run(devnet: Devnet, alice: DevAccount) ->
 # ---------------------------------------------------------------------- R2
 
 
-def test_R2_tampered_bundle_is_rejected_and_the_relayer_keeps_serving(
+def test_tampered_bundle_is_rejected_and_the_relayer_keeps_serving(
     devnet: Devnet, alice: DevAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     b = devnet[B]
@@ -156,7 +155,7 @@ def _observable(devnet: Devnet, recipient: bytes, bundle_hash: bytes) -> tuple[A
     )
 
 
-def test_R3_revert_rolls_back_everything_and_the_bundle_relays_again(devnet: Devnet, alice: DevAccount) -> None:
+def test_revert_rolls_back_everything_and_the_bundle_relays_again(devnet: Devnet, alice: DevAccount) -> None:
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
     sid = devnet.snapshot()
     sent = send_bundle(devnet, alice, [starter(recipient, b"again")])
@@ -184,7 +183,7 @@ def test_R3_revert_rolls_back_everything_and_the_bundle_relays_again(devnet: Dev
     assert _count(devnet, recipient) == 1
 
 
-def test_R3_revert_in_manual_mode_drops_the_queue(devnet: Devnet, alice: DevAccount) -> None:
+def test_revert_in_manual_mode_drops_the_queue(devnet: Devnet, alice: DevAccount) -> None:
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
     devnet.relayer.set_mode("manual")
     sid = devnet.snapshot()
@@ -203,7 +202,7 @@ def test_R3_revert_in_manual_mode_drops_the_queue(devnet: Devnet, alice: DevAcco
 # ---------------------------------------------------------------------- R4
 
 
-def test_R4_bundles_executed_out_of_order_both_succeed(devnet: Devnet, alice: DevAccount) -> None:
+def test_bundles_executed_out_of_order_both_succeed(devnet: Devnet, alice: DevAccount) -> None:
     b = devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
     devnet.relayer.set_mode("manual")
@@ -229,9 +228,7 @@ def test_R4_bundles_executed_out_of_order_both_succeed(devnet: Devnet, alice: De
 # ---------------------------------------------------------------------- R6
 
 
-def test_R6_manual_mode_delivers_nothing_until_relay_is_called(
-    devnet: Devnet, alice: DevAccount, bob: DevAccount
-) -> None:
+def test_manual_mode_delivers_nothing_until_relay_is_called(devnet: Devnet, alice: DevAccount, bob: DevAccount) -> None:
     b = devnet[B]
     recipient = deploy(b, alice, "RecordingRecipient")
     devnet.relayer.set_mode("manual")
@@ -252,7 +249,7 @@ def test_R6_manual_mode_delivers_nothing_until_relay_is_called(
     assert _count(devnet, recipient) == 1
 
 
-def test_R6_paused_auto_mode_waits_for_resume(devnet: Devnet, alice: DevAccount) -> None:
+def test_paused_auto_mode_waits_for_resume(devnet: Devnet, alice: DevAccount) -> None:
     recipient = deploy(devnet[B], alice, "RecordingRecipient")
     devnet.relayer.pause()
     sent = send_bundle(devnet, alice, [starter(recipient)])

@@ -1,5 +1,5 @@
 # ruff: noqa: N802
-"""Token accounting, T2-T5 of the catalogue (T1, the stateful run, is ``tests/test_token_books_stateful.py``).
+"""Token accounting, T2-T5 of the catalogue (T1, the stateful run, is ``tests/invariants/test_token_books_stateful.py``).
 
 One default-topology devnet per module; a token native to zk-a (6565) is registered and migrated to Gateway
 once, with 100 of it sent to bob on zk-b (6566). Every test runs between a snapshot and a revert.
@@ -7,6 +7,7 @@ once, with 100 of it sent to bob on zk-b (6566). Every test runs between a snaps
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -77,13 +78,11 @@ class Token:
 
 
 @pytest.fixture(scope="module")
-def token(devnet_module: Devnet) -> Token:
+def token(devnet_module: Devnet, migrated_token: Callable[..., tuple[bytes, bytes]]) -> Token:
     """Native to zk-a, 1000 minted to alice, migrated; 100 of it on zk-b (bob's)."""
     devnet = devnet_module
     alice, bob = devnet.accounts[0], devnet.accounts[1]
-    address = deploy_test_token(devnet, A, alice, mint=1_000)
-    asset = register_token(devnet, A, address, alice)
-    migrate_token_balance(devnet, A, asset)
+    address, asset = migrated_token(devnet, A, alice, mint=1_000)
     transfer(devnet, A, B, address, 100, alice, bob.address)
     return Token(address, asset)
 
@@ -106,7 +105,7 @@ def _approve(devnet: Devnet, owner: DevAccount, token: bytes, amount: int) -> No
 
 
 @pytest.mark.parametrize("how", ["withdrawal", "interop"])
-def test_T2_moving_more_than_chainBalance_stalls_the_chain_and_nothing_goes_negative(
+def test_moving_more_than_chainBalance_stalls_the_chain_and_nothing_goes_negative(
     devnet: Devnet, token: Token, bob: DevAccount, how: str
 ) -> None:
     """zk-b's operator mints itself 1000 copies outside the protocol and moves 500 out: the batch is refused on
@@ -146,7 +145,7 @@ def test_T2_moving_more_than_chainBalance_stalls_the_chain_and_nothing_goes_nega
 
 
 @pytest.mark.parametrize("case", ["msg.value", "unregistered destination", "duplicate", "unknown", "paused"])
-def test_T3_source_side_refusals_lock_nothing(devnet: Devnet, token: Token, alice: DevAccount, case: str) -> None:
+def test_source_side_refusals_lock_nothing(devnet: Devnet, token: Token, alice: DevAccount, case: str) -> None:
     """A token send refused by the InteropCenter: wrong ``msg.value``, unregistered destination, a repeated or
     unknown attribute, or the center paused by its owner. The tokens stay with alice; nothing is sent."""
     a = devnet[A]
@@ -185,7 +184,7 @@ def test_T3_source_side_refusals_lock_nothing(devnet: Devnet, token: Token, alic
 # ---------------------------------------------------------------------- T4
 
 
-def test_T4_failed_deposit_is_paid_back_once(devnet: Devnet, alice: DevAccount) -> None:
+def test_failed_deposit_is_paid_back_once(devnet: Devnet, alice: DevAccount) -> None:
     l1_token = deploy_test_token(devnet, "l1", alice, mint=1_000)
     deposit = deposit_erc20(devnet, alice, l1_token, 400, chain=B, gas_limit=30_000)
     assert deposit.execution is not None and not deposit.execution.ok
@@ -202,7 +201,7 @@ def test_T4_failed_deposit_is_paid_back_once(devnet: Devnet, alice: DevAccount) 
     assert_trackers_consistent(devnet, "l1", l1_token)
 
 
-def test_T4_withdrawal_is_paid_once(devnet: Devnet, token: Token, bob: DevAccount) -> None:
+def test_withdrawal_is_paid_once(devnet: Devnet, token: Token, bob: DevAccount) -> None:
     out = withdraw(devnet, bob, token.asset, 40, chain=B)
     devnet.relay()
     assert finalize_withdrawal(devnet, out).ok
@@ -212,7 +211,7 @@ def test_T4_withdrawal_is_paid_once(devnet: Devnet, token: Token, bob: DevAccoun
     assert token_balance(devnet, "l1", predict_bridged_token(devnet, A, token.address, "l1"), bob.address) == 40
 
 
-def test_T4_cancelled_transfer_is_never_paid_and_never_refunded(
+def test_cancelled_transfer_is_never_paid_and_never_refunded(
     devnet: Devnet, token: Token, alice: DevAccount, bob: DevAccount
 ) -> None:
     """v31 has no refund for a cancelled token call: it can never run afterwards, the tokens stay locked on zk-a
@@ -247,7 +246,8 @@ def test_T4_cancelled_transfer_is_never_paid_and_never_refunded(
 # ---------------------------------------------------------------------- T5
 
 
-def test_T5_same_token_address_on_two_chains_is_two_assets_and_neither_redeems_the_other(
+@pytest.mark.slow
+def test_same_token_address_on_two_chains_is_two_assets_and_neither_redeems_the_other(
     devnet: Devnet, alice: DevAccount, bob: DevAccount
 ) -> None:
     deployer = devnet.accounts[8]  # unused elsewhere: the same nonce on both chains gives the same address

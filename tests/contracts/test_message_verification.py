@@ -143,6 +143,7 @@ def _check_mutations(net: Net, exhaustive: bool) -> None:
     assert accepted_log(net, proof)
 
 
+@pytest.mark.slow
 def test_proveL2LogInclusionShared_rejects_single_bit_changes_of_the_proof(net: Net) -> None:
     _check_mutations(net, exhaustive=False)
 

@@ -11,6 +11,7 @@ import pytest
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "interop-dapp"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", [[], ["--zk-timing", "realistic"]], ids=["fast", "realistic"])
 def test_the_example_project_passes_with_plain_pytest(options: list[str]) -> None:
     result = subprocess.run(

@@ -220,6 +220,7 @@ def test_a_reverted_transaction_names_the_custom_error_without_engine_frames(pyt
     assert "chain.py" not in out and "testing.py" not in out
 
 
+@pytest.mark.slow
 def test_each_xdist_worker_gets_its_own_devnet(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         "\n".join(

@@ -161,6 +161,7 @@ def token(zk_devnet, zk_a, zk_accounts):
     return address
 
 
+@pytest.mark.slow
 def test_token_invariants_hold_at_every_stage_of_a_round_trip(zk_devnet, zk_a, zk_b, zk_relayer, zk_accounts, token):
     alice, bob = zk_accounts[0], zk_accounts[1]
     zk_relayer.set_mode("manual")
@@ -209,7 +210,7 @@ def test_chain_handles_expose_web3_and_logs(zk_a, zk_b):
         counter.call("nope")
 
 
-# ---------------------------------------------------------------------- token invariants across L1 (issue 4)
+# ---------------------------------------------------------------------- token invariants across L1
 
 
 def _check(devnet, origin, token):
@@ -217,6 +218,7 @@ def _check(devnet, origin, token):
     assert_trackers_consistent(devnet, origin, token)
 
 
+@pytest.mark.slow
 def test_token_invariants_count_the_l1_copy_and_unfinalized_withdrawals(zk_devnet, zk_a, zk_b, zk_accounts, token):
     """A zk-a token withdrawn to L1 from zk-b and from zk-a itself: pending until finalized, then the L1 copy."""
     bob = zk_accounts[1]
@@ -257,6 +259,7 @@ def _l1_vault(devnet):
     return devnet.contracts.l1_bridge.native_token_vault
 
 
+@pytest.mark.slow
 def test_token_invariants_for_an_l1_token_count_the_l1_vault_lock(zk_devnet, zk_a, zk_b, zk_relayer, zk_accounts):
     """An L1 ERC-20 deposited to both chains, sent between them, withdrawn, and a failed deposit claimed back."""
     alice, bob = zk_accounts[0], zk_accounts[1]

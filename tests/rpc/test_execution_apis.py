@@ -67,6 +67,7 @@ def test_execution_apis_replay_with_hive_rules(capsys):
     assert passed >= FLOOR, failures
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["eth_chainId/get-chain-id.io", "eth_getBlockByNumber/get-genesis.io"])
 def test_import_chain_over_http_cli(tmp_path, name):
     """`zkdev up --import-chain DIR --port 0` answers the fixtures over real HTTP."""

@@ -26,10 +26,16 @@ def d() -> Dispatcher:
     return build_dispatcher(devnet["zk-a"], devnet=devnet)
 
 
-def test_s1_truncated_json_is_parse_error_with_null_id_and_server_stays_healthy(d):
+# ---------------------------------------------------------------------- S1
+
+
+def test_truncated_json_is_parse_error_with_null_id_and_server_stays_healthy(d):
     out = d.handle(b'{"jsonrpc":"2.0","method":')
     assert out == {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": out["error"]["message"]}}
     assert d.handle(b'{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}')["result"] == "0x19a5"
+
+
+# ---------------------------------------------------------------------- S2
 
 
 @pytest.mark.parametrize(
@@ -42,18 +48,24 @@ def test_s1_truncated_json_is_parse_error_with_null_id_and_server_stays_healthy(
         (b'{"jsonrpc":"2.0","method":"eth_chainId","id":{"x":1}}', None),
     ],
 )
-def test_s2_json_that_is_not_a_request_is_invalid_request_echoing_a_valid_id(d, body, echo):
+def test_json_that_is_not_a_request_is_invalid_request_echoing_a_valid_id(d, body, echo):
     out = d.handle(body)
     assert out["error"]["code"] == -32600
     assert out["id"] == echo
 
 
-def test_s3_empty_batch_is_one_invalid_request_object(d):
+# ---------------------------------------------------------------------- S3
+
+
+def test_empty_batch_is_one_invalid_request_object(d):
     out = d.handle(b"[]")
     assert isinstance(out, dict) and out["error"]["code"] == -32600 and out["id"] is None
 
 
-def test_s4_batch_of_junk_gets_per_item_errors_and_notifications_get_nothing(d):
+# ---------------------------------------------------------------------- S4
+
+
+def test_batch_of_junk_gets_per_item_errors_and_notifications_get_nothing(d):
     out = d.handle(b"[1,2,3]")
     assert [r["error"]["code"] for r in out] == [-32600] * 3
     mixed = json.dumps(
@@ -66,18 +78,27 @@ def test_s4_batch_of_junk_gets_per_item_errors_and_notifications_get_nothing(d):
     assert [(r["id"], r["result"]) for r in d.handle(mixed)] == [(1, "0x19a5"), (2, "6565")]
 
 
-def test_s5_notifications_are_executed_without_a_response(d):
+# ---------------------------------------------------------------------- S5
+
+
+def test_notifications_are_executed_without_a_response(d):
     before = d.chain.block_number
     assert d.handle(b'{"jsonrpc":"2.0","method":"evm_mine"}') is None
     assert d.handle(b'[{"jsonrpc":"2.0","method":"evm_mine"},{"jsonrpc":"2.0","method":"evm_mine"}]') is None
     assert d.chain.block_number == before + 3
 
 
-def test_s6_unknown_method_is_method_not_found_with_the_id(d):
+# ---------------------------------------------------------------------- S6
+
+
+def test_unknown_method_is_method_not_found_with_the_id(d):
     out = d.handle(b'{"jsonrpc":"2.0","id":"x","method":"eth_nope"}')
     assert out["id"] == "x" and out["error"]["code"] == -32601
     d.unregister("zkdev_config")
     assert d.handle(b'{"jsonrpc":"2.0","id":3,"method":"zkdev_config"}')["error"]["code"] == -32601
+
+
+# ---------------------------------------------------------------------- S7
 
 
 @pytest.mark.parametrize(
@@ -93,13 +114,16 @@ def test_s6_unknown_method_is_method_not_found_with_the_id(d):
         ("eth_getBalance", {"address": "0x" + "11" * 20}, "must be an array"),
     ],
 )
-def test_s7_bad_params_are_invalid_params_naming_the_parameter(d, method, params, named):
+def test_bad_params_are_invalid_params_naming_the_parameter(d, method, params, named):
     out = d.handle(json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
     assert out["error"]["code"] == -32602, out
     assert named in out["error"]["message"]
 
 
-def test_s8_eth_call_reverting_with_a_custom_error_is_code_3_with_exact_data(d, alice):
+# ---------------------------------------------------------------------- S8
+
+
+def test_eth_call_reverting_with_a_custom_error_is_code_3_with_exact_data(d, alice):
     # Runtime code: revert with the 4-byte custom error 0xdeadbeef followed by one word (42).
     runtime = bytes.fromhex("63deadbeef60e01b600052602a60045260246000fd")
     d.chain.set_code(b"\x11" * 20, runtime)
@@ -122,7 +146,10 @@ def _post(url: str, body: bytes, ctype: str = "application/json", method: str = 
         return exc.code, exc.read()
 
 
-def test_s9_huge_body_batch_and_nesting_are_refused_without_recursion(served, d):
+# ---------------------------------------------------------------------- S9
+
+
+def test_huge_body_batch_and_nesting_are_refused_without_recursion(served, d):
     url = served.url("zk-a")
     status, _ = _post(url, b"[" + b" " * (6 * 1024 * 1024) + b"]")
     assert status == 413
@@ -137,14 +164,20 @@ def test_s9_huge_body_batch_and_nesting_are_refused_without_recursion(served, d)
     assert status == 200 and json.loads(body)["error"]["code"] in (-32700, -32600)
 
 
-def test_s10_wrong_http_method_or_content_type_is_405_or_415(served):
+# ---------------------------------------------------------------------- S10
+
+
+def test_wrong_http_method_or_content_type_is_405_or_415(served):
     url = served.url("l1")
     assert _post(url, b"", method="GET")[0] == 405
     assert _post(url, b"{}", method="PUT")[0] == 405
     assert _post(url, b'{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}', ctype="text/plain")[0] == 415
 
 
-def test_s11_slow_client_is_cut_off_while_others_are_served(served):
+# ---------------------------------------------------------------------- S11
+
+
+def test_slow_client_is_cut_off_while_others_are_served(served):
     host, port = served.url("l1").removeprefix("http://").split(":")
     slow = socket.create_connection((host, int(port)))
     body = b'{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}'
@@ -164,7 +197,10 @@ def test_s11_slow_client_is_cut_off_while_others_are_served(served):
     slow.close()
 
 
-def test_s12_concurrent_requests_on_two_chains_are_answered_by_their_own_chain(served):
+# ---------------------------------------------------------------------- S12
+
+
+def test_concurrent_requests_on_two_chains_are_answered_by_their_own_chain(served):
     results: list[tuple[str, str]] = []
 
     def ask(chain: str) -> None:
@@ -180,7 +216,10 @@ def test_s12_concurrent_requests_on_two_chains_are_answered_by_their_own_chain(s
     assert all(cid == ("0x19a5" if chain == "zk-a" else "0x19a6") for chain, cid in results)
 
 
-def test_s13_default_bind_is_loopback_and_port_zero_reports_the_real_port(served):
+# ---------------------------------------------------------------------- S13
+
+
+def test_default_bind_is_loopback_and_port_zero_reports_the_real_port(served):
     for name, port in served.server.ports.items():
         assert port > 0, name
         assert served.url(name).startswith("http://127.0.0.1:")

@@ -66,6 +66,7 @@ def cast(*args: str) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.slow
 def test_cast_drives_every_chain(urls):
     assert cast("chain-id", "--rpc-url", urls["zk-a"]) == "6565"
     assert cast("chain-id", "--rpc-url", urls["l1"]) == "31337"
@@ -93,6 +94,7 @@ def test_cast_drives_every_chain(urls):
     assert cast("balance", ALICE, "--rpc-url", url) == str(10_000 * 10**18)
 
 
+@pytest.mark.slow
 def test_a_transaction_signed_for_another_chain_is_rejected(urls):
     raw = cast("mktx", "--private-key", KEY, BOB, "--value", "1", "--rpc-url", urls["zk-a"])
     rejected = subprocess.run(
@@ -102,6 +104,7 @@ def test_a_transaction_signed_for_another_chain_is_rejected(urls):
     assert "signed for chain 6565" in rejected.stdout + rejected.stderr
 
 
+@pytest.mark.slow
 def test_ethers_v6_accepts_every_response(urls):
     node = shutil.which("node")
     if node is None or not ETHERS.exists():
@@ -120,6 +123,7 @@ def test_ethers_v6_accepts_every_response(urls):
     assert out["filteredLogs"] >= 1 and out["blockTxs"] == 1
 
 
+@pytest.mark.slow
 def test_web3py_http_and_websocket_subscription(urls):
     w3 = Web3(HTTPProvider(urls["gateway"]))
     assert w3.eth.chain_id == 506
@@ -142,6 +146,7 @@ def test_web3py_http_and_websocket_subscription(urls):
     assert number == w3.eth.block_number
 
 
+@pytest.mark.slow
 def test_cast_alone_proves_a_crosschain_message(urls):
     """Send on zk-a, fetch the proof with zks_getL2ToL1LogProof, verify it on zk-b: only cast talks to the devnet."""
     src, dst = urls["zk-a"], urls["zk-b"]

@@ -119,6 +119,7 @@ def token_bundle_args(asset: str, amount: int, receiver: str, destination: int) 
     ]
 
 
+@pytest.mark.slow
 def test_cast_alone_moves_an_erc20_from_l1_through_zk_a_to_zk_b(zkdev):
     """Deposit an L1 ERC-20 to zk-a (Bridgehub.requestL2TransactionTwoBridges), then send part of it to zk-b as an
     interop bundle whose indirectCall goes to the L2AssetRouter: every step is a cast command over JSON-RPC."""
@@ -210,6 +211,7 @@ def test_cast_alone_moves_an_erc20_from_l1_through_zk_a_to_zk_b(zkdev):
     assert number(cast("call", l2_token, "totalSupply()(uint256)", "--rpc-url", src)) == deposit - amount
 
 
+@pytest.mark.slow
 def test_cast_alone_migrates_a_chain_native_token_to_gateway_then_sends_it(zkdev):
     """The v31 token balance migration as a user runs it against a ZKsync node, with cast over JSON-RPC only:
     initiateL1ToGatewayMigrationOnL2 on the chain, its proof from zks_getL2ToL1LogProof, then
@@ -275,6 +277,7 @@ def test_cast_alone_migrates_a_chain_native_token_to_gateway_then_sends_it(zkdev
 # ---------------------------------------------------------------------------------------- zksync-ethers
 
 
+@pytest.mark.slow
 def test_zksync_ethers_interop_client_verifies_a_message_sent_with_plain_ethers(zkdev):
     """getMessageStatus, getVerificationArgs and verifyMessage of zksync-ethers 6.21.1, unchanged."""
     node = shutil.which("node")
@@ -447,6 +450,7 @@ def _status(rpc: Replay, bundle_hash: str) -> str:
     return "SENT"
 
 
+@pytest.mark.slow
 def test_zksync_js_interop_call_sequence_replayed(zkdev):
     """quote -> create -> status -> wait -> finalize of a direct-route `call` action, call by call as zksync-js 0.0.19
     makes them (sdk-compat.md §2.1-2.5, §6). The bundle names its sender as executionAddress, so the devnet's relayer

@@ -43,6 +43,7 @@ def test_a_new_process_takes_the_genesis_from_disk(cache: Path, monkeypatch: pyt
     assert Devnet()["zk-a"].block_number == 0
 
 
+@pytest.mark.slow
 def test_a_damaged_cache_file_is_rebuilt_and_replaced(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     genesis.devnet_genesis(default_config())
     (path,) = cache.glob("genesis-*.pickle")
@@ -53,6 +54,7 @@ def test_a_damaged_cache_file_is_rebuilt_and_replaced(cache: Path, monkeypatch: 
     assert builds == [1] and path.read_bytes() != b"not a pickle"
 
 
+@pytest.mark.slow
 def test_another_topology_or_changed_sources_use_another_file(cache: Path) -> None:
     genesis.devnet_genesis(default_config())
     from dataclasses import replace

@@ -1,4 +1,4 @@
-"""Issue 4, "L1 -> Gateway and back": zk-a migrates from Gateway back to L1, then its token balances follow.
+"""L1 -> Gateway and back: zk-a migrates from Gateway back to L1, then its token balances follow.
 
 One world per module: a token native to zk-a (balance migrated to Gateway, 400 sent to zk-b) and an L1 token
 deposited to zk-a, each with a withdrawal from zk-a settled on Gateway and not finalized yet (a "Gateway-era"
@@ -9,7 +9,7 @@ whole), GWAssetTracker.chainBalance and the chain's L2AssetTracker.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -26,7 +26,6 @@ from zkconnect.assets import (
     deploy_test_token,
     initiate_migration,
     initiate_migration_to_l1,
-    migrate_token_balance,
     migrate_token_balance_to_l1,
     predict_bridged_token,
     register_token,
@@ -60,6 +59,9 @@ MAX = MAX_TOKEN_BALANCE
 L1, GW, A, B = 31337, 506, 6565, 6566
 FINALIZE_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
 CONFIRMATION = "(uint256,bytes32,uint256,address,uint256,uint256,bool)"
+
+
+pytestmark = pytest.mark.slow  # a whole migration scenario per test; the e2e lane
 
 
 def sel(signature: str) -> bytes:
@@ -98,12 +100,10 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world_module() -> World:
+def world_module(migrated_token: Callable[..., tuple[bytes, bytes]]) -> World:
     devnet = Devnet()
     alice, bob = devnet.accounts[0], devnet.accounts[1]
-    token = deploy_test_token(devnet, "zk-a", alice, mint=1_000)
-    native = register_token(devnet, "zk-a", token, alice)
-    migrate_token_balance(devnet, "zk-a", native)
+    token, native = migrated_token(devnet, "zk-a", alice, mint=1_000)
     transfer(devnet, "zk-a", "zk-b", token, 400, alice, bob.address)
     l1_token = deploy_test_token(devnet, "l1", alice, mint=1_000)
     deposit_erc20(devnet, alice, l1_token, 300, chain="zk-a")

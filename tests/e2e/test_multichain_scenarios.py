@@ -42,8 +42,8 @@ test(s) that cover it:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import pytest
 from eth_abi.abi import encode
@@ -75,7 +75,7 @@ from zkconnect.bridge import (
     withdraw,
     withdraw_base_token,
 )
-from zkconnect.config import ChainConfig, default_config
+from zkconnect.config import ChainConfig
 from zkconnect.engine.chain import Receipt
 from zkconnect.errors import TransactionReverted
 from zkconnect.genesis.l1_bridge import base_token_l1_address
@@ -145,17 +145,11 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world_module() -> World:
-    base = default_config()
-    config = replace(
-        base,
-        chains=(
-            *base.chains,
-            ChainConfig(DIRECT, DIRECT_ID, 3053, "zk", settlement="l1"),
-            ChainConfig(CUSTOM, CUSTOM_ID, 3054, "zk", settlement="gateway", base_token="ZKT"),
-        ),
+def world_module(devnet_with: Callable[..., Devnet]) -> World:
+    devnet = devnet_with(
+        ChainConfig(DIRECT, DIRECT_ID, 3053, "zk", settlement="l1"),
+        ChainConfig(CUSTOM, CUSTOM_ID, 3054, "zk", settlement="gateway", base_token="ZKT"),
     )
-    devnet = Devnet(config)
     assert devnet.relayer.mode == "auto"
     alice, bob, carol = devnet.accounts[0], devnet.accounts[1], devnet.accounts[2]
     tokens: list[tuple[bytes, bytes]] = []

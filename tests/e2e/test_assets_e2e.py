@@ -1,4 +1,4 @@
-"""Issue 4's first done-when case, end to end on the default Devnet in auto relay mode.
+"""A chain-native token's round trip through Gateway and L1, end to end on the default Devnet in auto relay mode.
 
 A token native to 6565 is registered, its balance migrated to Gateway through L1 (the migration message proven to
 L1's L1AssetTracker, the confirmations sent back as service transactions), sent to 6566 (predicted bridged address,
@@ -9,7 +9,7 @@ three trackers (L1AssetTracker, GWAssetTracker, the origin's L2AssetTracker) are
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -293,12 +293,10 @@ class Spread:
 
 
 @pytest.fixture(scope="module")
-def spread_world() -> Spread:
+def spread_world(migrated_token: Callable[..., tuple[bytes, bytes]]) -> Spread:
     devnet = Devnet()
     alice, bob = devnet.accounts[0], devnet.accounts[1]
-    token = deploy_test_token(devnet, "zk-a", alice, mint=1_000)
-    asset = register_token(devnet, "zk-a", token, alice)
-    migrate_token_balance(devnet, "zk-a", asset)
+    token, asset = migrated_token(devnet, "zk-a", alice, mint=1_000)
     transfer(devnet, "zk-a", "zk-b", token, 400, alice, bob.address)
     sent = withdraw(devnet, bob, asset, 100, chain="zk-b")
     devnet.relay()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
@@ -20,7 +18,6 @@ from zkconnect.bridge import (
     l2_token_address,
     request_l2_call,
 )
-from zkconnect.config import ChainConfig, default_config
 from zkconnect.errors import TransactionReverted
 from zkconnect.genesis.l1_bridge import base_token_l1_address
 from zkconnect.interop.priority import L2_CANONICAL_TRANSACTION, NEW_PRIORITY_REQUEST_TOPIC, canonical_tx_hash
@@ -182,13 +179,6 @@ def test_erc20_deposit_of_the_chains_base_token_is_refused(devnet: Devnet, alice
         sel("NonEmptyCodeRequired(address)"),
         sel("AssetIdAlreadyRegistered()"),
     )
-
-
-@pytest.fixture(scope="module")
-def erc20_based() -> Devnet:
-    base = default_config()
-    chain = ChainConfig("zk-custom", 6568, 3054, "zk", settlement="gateway", base_token="ZKT")
-    return Devnet(replace(base, chains=(*base.chains, chain)))
 
 
 def test_erc20_base_token_chain_uses_a_real_l1_erc20(erc20_based: Devnet) -> None:

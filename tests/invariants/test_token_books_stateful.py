@@ -1,4 +1,3 @@
-# ruff: noqa: N802
 """T1 (adversarial.md B.5): a stateful Hypothesis run over L1, Gateway and three Gateway-settled chains.
 
 zk-a (6565), zk-b (6566) and zk-c (6567) settle on Gateway; the relayer is in manual mode, so every step of the
@@ -509,7 +508,7 @@ def total_supply(devnet: Devnet, chain: str, token: bytes) -> int:
     return int.from_bytes(devnet[chain].call(token, sel("totalSupply()")), "big")
 
 
-def test_T1_books_balance_after_every_step_across_three_gateway_chains() -> None:
+def test_books_balance_after_every_step_across_three_gateway_chains() -> None:
     run_state_machine_as_test(
         TokenBooks,
         settings=settings(
@@ -521,14 +520,14 @@ def test_T1_books_balance_after_every_step_across_three_gateway_chains() -> None
     )
 
 
-def test_T1_asset_ids_of_the_two_tokens() -> None:
+def test_asset_ids_of_the_two_tokens() -> None:
     """The two tokens the state machine moves: ``A`` under zk-a's asset id, ``L`` under L1's."""
     w = world()
     assert w.assets["A"] == asset_id(IDS["zk-a"], w.tokens["A"])
     assert w.assets["L"] == asset_id(L1, w.tokens["L"]) != w.assets["A"]
 
 
-def test_T1_a_cancelled_token_call_stays_in_flight_and_progressive_unbundling_confirms_per_call() -> None:
+def test_a_cancelled_token_call_stays_in_flight_and_progressive_unbundling_confirms_per_call() -> None:
     """zk-b sends 100 A and 1000 wei to zk-c; bob first executes only the value call, later cancels the token call.
 
     Gateway moves each executed call from ``pendingInteropBalance`` into zk-c's ``chainBalance`` when zk-c's

@@ -1,5 +1,5 @@
 # ruff: noqa: N802
-"""The interop pipeline end to end on the integrated devnet (issue 3's acceptance cases).
+"""The interop pipeline end to end on the integrated devnet, from one ZK chain to another.
 
 A message or bundle sent on zk-a (6565) crosses to zk-b (6566) through sealing, settlement on
 Gateway, Gateway's settlement on L1, root import and execution, with real proofs checked by the
@@ -8,8 +8,7 @@ deployed contracts. One devnet per module, reverted after each test.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from eth_utils.crypto import keccak
 from zkconnect import Devnet
 from zkconnect.accounts import DevAccount
 from zkconnect.artifacts import load
-from zkconnect.config import ChainConfig, default_config
+from zkconnect.config import ChainConfig
 from zkconnect.engine.chain import Chain, Receipt
 from zkconnect.errors import ChainError, ConfigError, InteropError, ProofUnavailable
 from zkconnect.interop.ledger import Entry, Stage
@@ -62,26 +61,10 @@ def to(address: bytes) -> bytes:
     return format_evm_v1(None, address)
 
 
-@pytest.fixture(scope="module")
-def net() -> Devnet:
-    return Devnet()
-
-
-@pytest.fixture(autouse=True)
-def isolated(net: Devnet) -> Iterator[None]:
-    sid = net.snapshot()
-    yield
-    net.revert(sid)
-
-
 @pytest.fixture
-def alice(net: Devnet) -> DevAccount:
-    return net.accounts[0]
-
-
-@pytest.fixture
-def bob(net: Devnet) -> DevAccount:
-    return net.accounts[1]
+def net(isolated_devnet: Devnet) -> Devnet:
+    """The module's default devnet, rolled back after the test."""
+    return isolated_devnet
 
 
 def fee(net: Devnet, calls: int) -> int:
@@ -384,10 +367,8 @@ def test_sending_to_an_unregistered_chain_is_refused_with_the_real_error(net: De
 
 
 @pytest.fixture(scope="module")
-def with_l1_chain() -> Devnet:
-    base = default_config()
-    config = replace(base, chains=(*base.chains, ChainConfig("zk-l1", 6567, 3053, "zk", settlement="l1")))
-    return Devnet(config)
+def with_l1_chain(devnet_with: Callable[..., Devnet]) -> Devnet:
+    return devnet_with(ChainConfig("zk-l1", 6567, 3053, "zk", settlement="l1"))
 
 
 def test_interop_from_or_to_a_chain_settling_on_L1_is_refused(with_l1_chain: Devnet) -> None:
@@ -525,8 +506,8 @@ def test_the_interop_parts_are_built_from_the_topology_not_the_devnet(net: Devne
 
 
 @pytest.fixture(scope="module")
-def realistic() -> Devnet:
-    return Devnet(replace(default_config(), timing="realistic"))
+def realistic(devnet_with: Callable[..., Devnet]) -> Devnet:
+    return devnet_with(timing="realistic")
 
 
 def test_realistic_timing_moves_one_stage_per_block_interval(realistic: Devnet) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pytest
 from eth_abi.abi import encode
@@ -29,7 +29,6 @@ from zkconnect.assets import (
     token_migrated,
     transfer,
 )
-from zkconnect.config import ChainConfig, default_config
 from zkconnect.interop.ledger import Stage
 from zkconnect.interop.settlement import SettlementError
 from zkconnect.protocol.addresses import INTEROP_CENTER, L2_ASSET_ROUTER, L2_NATIVE_TOKEN_VAULT, eth_asset_id
@@ -44,6 +43,9 @@ from zkconnect.protocol.messages import (
 
 A, B, L1 = 6565, 6566, 31337
 UNIT = 10**18
+
+
+pytestmark = pytest.mark.slow  # each test moves tokens across chains through settlement; the e2e lane
 
 
 def sel(signature: str) -> bytes:
@@ -373,10 +375,8 @@ def test_supply_is_conserved_across_chains(migrated: World, steps: list[tuple[bo
 
 
 @pytest.fixture(scope="module")
-def custom() -> Devnet:
-    base = default_config()
-    chains = (*base.chains, ChainConfig("zk-custom", 6568, 3054, "zk", settlement="gateway", base_token="ZKT"))
-    return Devnet(replace(base, chains=chains))
+def custom(erc20_based: Devnet) -> Devnet:
+    return erc20_based
 
 
 def test_eth_to_a_chain_with_another_base_token_and_back_as_call_value(custom: Devnet) -> None:
