@@ -35,6 +35,7 @@ from zkconnect.bridge import FINALIZE_L1_DEPOSIT_PARAMS, finalize_l1_params
 from zkconnect.engine.chain import Chain, Receipt
 from zkconnect.errors import AssetError, InteropError
 from zkconnect.genesis.asset_contracts import BRIDGED_TOKEN_BEACON
+from zkconnect.protocol.abi import selector
 from zkconnect.protocol.addresses import (
     GW_ASSET_TRACKER,
     INTEROP_CENTER,
@@ -95,10 +96,6 @@ _BUNDLE_SENT = keccak(
 )
 
 
-def _sel(signature: str) -> bytes:
-    return keccak(text=signature)[:4]
-
-
 def _key(sender: Sender) -> bytes:
     return sender.private_key if isinstance(sender, DevAccount) else bytes(sender)
 
@@ -133,7 +130,7 @@ _HINTS = {
 
 
 def _call(chain: Chain, to: bytes, signature: str, types: list[str], args: list[object], out: list[str]) -> tuple:  # type: ignore[type-arg]
-    data = _sel(signature) + (encode(types, args) if types else b"")
+    data = selector(signature) + (encode(types, args) if types else b"")
     return decode(out, chain.call(to, data))
 
 
@@ -260,7 +257,7 @@ def deploy_test_token(
             target,
             deployer,
             token,
-            _sel("mint(address,uint256)") + encode(["address", "uint256"], [holder, mint]),
+            selector("mint(address,uint256)") + encode(["address", "uint256"], [holder, mint]),
             "mint",
         )
     return token
@@ -281,7 +278,7 @@ def register_token(devnet: Devnet, chain: ChainRef, token: bytes, sender: Sender
         target,
         sender,
         L2_NATIVE_TOKEN_VAULT,
-        _sel("ensureTokenIsRegistered(address)") + encode(["address"], [token]),
+        selector("ensureTokenIsRegistered(address)") + encode(["address"], [token]),
         "ensureTokenIsRegistered",
     )
     (found,) = _call(target, L2_NATIVE_TOKEN_VAULT, "assetId(address)", ["address"], [token], ["bytes32"])
@@ -323,7 +320,7 @@ def initiate_migration(devnet: Devnet, chain: ChainRef, asset: bytes, sender: Se
         target,
         who,
         L2_ASSET_TRACKER,
-        _sel("initiateL1ToGatewayMigrationOnL2(bytes32)") + bytes(asset),
+        selector("initiateL1ToGatewayMigrationOnL2(bytes32)") + bytes(asset),
         "initiateL1ToGatewayMigrationOnL2",
     )
     message = None
@@ -344,7 +341,7 @@ def confirm_migration(devnet: Devnet, migration: Migration, sender: Sender | Non
     """
     if migration.message is None or migration.initiate_tx is None:
         return migration
-    if migration.message[:4] != _sel(f"receiveL1ToGatewayMigrationOnL1({_MIGRATION_DATA})"):
+    if migration.message[:4] != selector(f"receiveL1ToGatewayMigrationOnL1({_MIGRATION_DATA})"):
         raise InteropError("not a receiveL1ToGatewayMigrationOnL1 message")
     chain_id = migration.chain_id
     tx = migration.initiate_tx
@@ -414,7 +411,7 @@ def initiate_migration_to_l1(devnet: Devnet, chain: ChainRef, asset: bytes, send
         devnet.gateway,
         who,
         GW_ASSET_TRACKER,
-        _sel("initiateGatewayToL1MigrationOnGateway(uint256,bytes32)")
+        selector("initiateGatewayToL1MigrationOnGateway(uint256,bytes32)")
         + encode(["uint256", "bytes32"], [chain_id, asset]),
         "initiateGatewayToL1MigrationOnGateway",
     )
@@ -439,7 +436,7 @@ def confirm_migration_to_l1(devnet: Devnet, migration: Migration, sender: Sender
     """
     if migration.message is None or migration.initiate_tx is None:
         return migration
-    if migration.message[:4] != _sel(f"receiveGatewayToL1MigrationOnL1({_BACK_MIGRATION_DATA})"):
+    if migration.message[:4] != selector(f"receiveGatewayToL1MigrationOnL1({_BACK_MIGRATION_DATA})"):
         raise InteropError("not a receiveGatewayToL1MigrationOnL1 message")
     gateway_id = devnet.gateway.chain_id
     _ensure_final_on_l1(devnet, gateway_id, migration.initiate_tx)
@@ -477,7 +474,11 @@ def _prove_on_l1(devnet: Devnet, chain_id: int, tx: bytes, signature: str, what:
         raise InteropError("this devnet was built without the L1 shared bridge: balances cannot migrate")
     who: Sender = sender if sender is not None else devnet.contracts.relayer
     return _send(
-        devnet.l1, who, l1_bridge.asset_tracker, _sel(signature) + encode([FINALIZE_L1_DEPOSIT_PARAMS], [params]), what
+        devnet.l1,
+        who,
+        l1_bridge.asset_tracker,
+        selector(signature) + encode([FINALIZE_L1_DEPOSIT_PARAMS], [params]),
+        what,
     )
 
 
@@ -557,7 +558,7 @@ def transfer(
                 source,
                 sender,
                 token,
-                _sel("approve(address,uint256)") + encode(["address", "uint256"], [L2_NATIVE_TOKEN_VAULT, amount]),
+                selector("approve(address,uint256)") + encode(["address", "uint256"], [L2_NATIVE_TOKEN_VAULT, amount]),
                 "approve",
             )
     burn = NtvBurnData(amount=amount, remote_receiver="0x" + bytes(recipient).hex()).encode()

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eth_abi.abi import decode, encode
-from eth_utils.crypto import keccak
 
 from zkconnect.accounts import DevAccount
 from zkconnect.engine.chain import Chain, Receipt
 from zkconnect.errors import InteropError, TransactionReverted
 from zkconnect.genesis.l1_bridge import L1Bridge
 from zkconnect.interop.priority import PriorityExecution, PriorityRequest
+from zkconnect.protocol.abi import selector
 from zkconnect.protocol.addresses import (
     ETH_TOKEN_ADDRESS,
     L2_ASSET_ROUTER,
@@ -65,10 +65,6 @@ _TWO_BRIDGES = "(uint256,uint256,uint256,uint256,uint256,address,address,uint256
 FINALIZE_L1_DEPOSIT_PARAMS = "(uint256,uint256,uint256,address,uint16,bytes,bytes32[])"
 """ABI type of ``FinalizeL1DepositParams`` (chainId, l2BatchNumber, l2MessageIndex, l2Sender, l2TxNumberInBatch,
 message, merkleProof): what L1 takes to prove an L2->L1 message (withdrawals, balance migrations)."""
-
-
-def _sel(signature: str) -> bytes:
-    return keccak(text=signature)[:4]
 
 
 def _bridge(devnet: Devnet) -> L1Bridge:
@@ -140,7 +136,7 @@ def _request_of(devnet: Devnet, receipt: Receipt, chain_id: int) -> PriorityRequ
 
 def _base_token(devnet: Devnet, chain_id: int) -> bytes:
     return _addr(
-        devnet.l1.call(_bridge(devnet).bridgehub, _sel("baseToken(uint256)") + encode(["uint256"], [chain_id]))
+        devnet.l1.call(_bridge(devnet).bridgehub, selector("baseToken(uint256)") + encode(["uint256"], [chain_id]))
     )
 
 
@@ -150,13 +146,13 @@ def _addr(word: bytes) -> bytes:
 
 def _approve(devnet: Devnet, who: DevAccount, token: bytes, amount: int) -> None:
     vault = _bridge(devnet).native_token_vault
-    _send(devnet.l1, who, token, _sel("approve(address,uint256)") + encode(["address", "uint256"], [vault, amount]))
+    _send(devnet.l1, who, token, selector("approve(address,uint256)") + encode(["address", "uint256"], [vault, amount]))
 
 
 def _mint_value(devnet: Devnet, chain_id: int, l2_value: int, gas_limit: int) -> int:
     cost = devnet.l1.call(
         _bridge(devnet).bridgehub,
-        _sel("l2TransactionBaseCost(uint256,uint256,uint256,uint256)")
+        selector("l2TransactionBaseCost(uint256,uint256,uint256,uint256)")
         + encode(["uint256"] * 4, [chain_id, devnet.l1.next_base_fee, gas_limit, _GAS_PER_PUBDATA]),
     )
     return int.from_bytes(cost, "big") + l2_value
@@ -192,7 +188,7 @@ def request_l2_call(
         [],
         refund_recipient or sender.address,
     )
-    call = _sel(f"requestL2TransactionDirect({_DIRECT})") + encode([_DIRECT], [request])
+    call = selector(f"requestL2TransactionDirect({_DIRECT})") + encode([_DIRECT], [request])
     eth = mint if base_token == ETH_TOKEN_ADDRESS else 0
     receipt = _send(devnet.l1, sender, bridge.bridgehub, call, eth, "Bridgehub.requestL2TransactionDirect")
     return Deposit(devnet, chain_id, receipt, _request_of(devnet, receipt, chain_id), sender.address)
@@ -234,10 +230,13 @@ def deposit_erc20(
     bridge = _bridge(devnet)
     l1 = devnet.l1
     _send(
-        l1, sender, bridge.native_token_vault, _sel("ensureTokenIsRegistered(address)") + encode(["address"], [token])
+        l1,
+        sender,
+        bridge.native_token_vault,
+        selector("ensureTokenIsRegistered(address)") + encode(["address"], [token]),
     )
     # an L1 token's id, or the origin's id for the L1 copy of a token native to a ZK chain
-    asset_id = l1.call(bridge.native_token_vault, _sel("assetId(address)") + encode(["address"], [token]))
+    asset_id = l1.call(bridge.native_token_vault, selector("assetId(address)") + encode(["address"], [token]))
     _approve(devnet, sender, token, amount)
     mint = _mint_value(devnet, chain_id, 0, gas_limit)
     base_token = _base_token(devnet, chain_id)
@@ -249,7 +248,7 @@ def deposit_erc20(
     transfer_data = encode(["uint256", "address", "address"], [amount, to or sender.address, token])
     second = b"\x01" + encode(["bytes32", "bytes"], [asset_id, transfer_data])
     request = (chain_id, mint, 0, gas_limit, _GAS_PER_PUBDATA, sender.address, bridge.asset_router, 0, second)
-    call = _sel(f"requestL2TransactionTwoBridges({_TWO_BRIDGES})") + encode([_TWO_BRIDGES], [request])
+    call = selector(f"requestL2TransactionTwoBridges({_TWO_BRIDGES})") + encode([_TWO_BRIDGES], [request])
     eth = mint if base_token == ETH_TOKEN_ADDRESS else 0
     receipt = _send(l1, sender, bridge.bridgehub, call, eth, "Bridgehub.requestL2TransactionTwoBridges")
     return Deposit(
@@ -274,7 +273,7 @@ def withdraw(
     receiver = to or sender.address
     _approve_native(l2, sender, asset_id, amount)
     data = encode(["uint256", "address", "address"], [amount, receiver, bytes(20)])
-    call = _sel("withdraw(bytes32,bytes)") + encode(["bytes32", "bytes"], [asset_id, data])
+    call = selector("withdraw(bytes32,bytes)") + encode(["bytes32", "bytes"], [asset_id, data])
     receipt = _send(l2, sender, L2_ASSET_ROUTER, call, 0, "L2AssetRouter.withdraw")
     return Withdrawal(l2.chain_id, receipt, asset_id, amount, receiver)
 
@@ -292,7 +291,7 @@ def withdraw_base_token(
     :func:`finalize_withdrawal` once the batch is final there (``devnet.relay()``)."""
     l2 = devnet[chain]
     receiver = to or sender.address
-    call = _sel("withdraw(address)") + encode(["address"], [receiver])
+    call = selector("withdraw(address)") + encode(["address"], [receiver])
     receipt = _send(l2, sender, L2_BASE_TOKEN, call, amount, "L2BaseToken.withdraw")
     asset_id = devnet.contracts.base_token_asset_id(l2.chain_id)
     return Withdrawal(l2.chain_id, receipt, asset_id, amount, receiver)
@@ -300,16 +299,17 @@ def withdraw_base_token(
 
 def _approve_native(l2: Chain, owner: DevAccount, asset_id: bytes, amount: int) -> None:
     """A token native to ``l2`` is locked in its vault with transferFrom: approve the vault if needed."""
-    (origin,) = decode(["uint256"], l2.call(L2_NATIVE_TOKEN_VAULT, _sel("originChainId(bytes32)") + asset_id))
-    (token,) = decode(["address"], l2.call(L2_NATIVE_TOKEN_VAULT, _sel("tokenAddress(bytes32)") + asset_id))
+    (origin,) = decode(["uint256"], l2.call(L2_NATIVE_TOKEN_VAULT, selector("originChainId(bytes32)") + asset_id))
+    (token,) = decode(["address"], l2.call(L2_NATIVE_TOKEN_VAULT, selector("tokenAddress(bytes32)") + asset_id))
     if origin != l2.chain_id or not l2.code(bytes.fromhex(token[2:])):
         return
     address = bytes.fromhex(token[2:])
     allowed = l2.call(
-        address, _sel("allowance(address,address)") + encode(["address"] * 2, [owner.address, L2_NATIVE_TOKEN_VAULT])
+        address,
+        selector("allowance(address,address)") + encode(["address"] * 2, [owner.address, L2_NATIVE_TOKEN_VAULT]),
     )
     if int.from_bytes(allowed, "big") < amount:
-        call = _sel("approve(address,uint256)") + encode(["address", "uint256"], [L2_NATIVE_TOKEN_VAULT, amount])
+        call = selector("approve(address,uint256)") + encode(["address", "uint256"], [L2_NATIVE_TOKEN_VAULT, amount])
         _send(l2, owner, address, call, 0, "approve")
 
 
@@ -336,7 +336,7 @@ def finalize_withdrawal(devnet: Devnet, withdrawal: Withdrawal, sender: DevAccou
     for a chain settling on Gateway). Raises :class:`~zkconnect.errors.ProofUnavailable` until the batch is final
     on L1, :class:`~zkconnect.errors.TransactionReverted` if L1 refuses (e.g. ``WithdrawalAlreadyFinalized``)."""
     params = finalize_l1_params(devnet, withdrawal.chain_id, withdrawal.tx_hash, withdrawal.message_index)
-    call = _sel(f"finalizeDeposit({FINALIZE_L1_DEPOSIT_PARAMS})") + encode([FINALIZE_L1_DEPOSIT_PARAMS], [params])
+    call = selector(f"finalizeDeposit({FINALIZE_L1_DEPOSIT_PARAMS})") + encode([FINALIZE_L1_DEPOSIT_PARAMS], [params])
     who = sender or devnet.accounts[0]
     return _send(devnet.l1, who, _bridge(devnet).nullifier, call, 0, "L1Nullifier.finalizeDeposit")
 
@@ -371,7 +371,7 @@ def claim_failed_deposit(devnet: Devnet, deposit: Deposit, sender: DevAccount | 
         list(proof.proof),
     ]
     types = ["uint256", "address", "bytes32", "bytes", "bytes32", "uint256", "uint256", "uint16", "bytes32[]"]
-    call = _sel(f"bridgeRecoverFailedTransfer({','.join(types)})") + encode(types, args)
+    call = selector(f"bridgeRecoverFailedTransfer({','.join(types)})") + encode(types, args)
     who = sender or devnet.accounts[0]
     return _send(devnet.l1, who, _bridge(devnet).nullifier, call, 0, "L1Nullifier.bridgeRecoverFailedTransfer")
 
@@ -389,7 +389,7 @@ def l1_chain_balance(devnet: Devnet, chain: str | int, asset_id: bytes) -> int:
     chain_id = devnet[chain].chain_id
     out = devnet.l1.call(
         _bridge(devnet).asset_tracker,
-        _sel("chainBalance(uint256,bytes32)") + encode(["uint256", "bytes32"], [chain_id, asset_id]),
+        selector("chainBalance(uint256,bytes32)") + encode(["uint256", "bytes32"], [chain_id, asset_id]),
     )
     return int.from_bytes(out, "big")
 
@@ -401,6 +401,6 @@ def l1_chain_balances(devnet: Devnet, asset_id: bytes) -> dict[int, int]:
 
 def l2_token_address(devnet: Devnet, chain: str | int, asset_id: bytes) -> bytes:
     """The token of an asset on an L2 (``L2NativeTokenVault.tokenAddress``), zero if it has not arrived."""
-    out = devnet[chain].call(L2_NATIVE_TOKEN_VAULT, _sel("tokenAddress(bytes32)") + asset_id)
+    out = devnet[chain].call(L2_NATIVE_TOKEN_VAULT, selector("tokenAddress(bytes32)") + asset_id)
     (address,) = decode(["address"], out)
     return bytes.fromhex(str(address)[2:])

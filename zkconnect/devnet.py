@@ -43,10 +43,10 @@ from zkconnect.interop.topology import Topology
 from zkconnect.protocol.addresses import INTEROP_CENTER, L1_MESSENGER, L2_MESSAGE_VERIFICATION
 from zkconnect.protocol.messages import (
     INTEROP_CALL_VALUE_SELECTOR,
+    INTEROP_PROTOCOL_FEE_SELECTOR,
     InteropCallStarter,
     format_evm_v1,
     prove_message_calldata,
-    selector,
     send_bundle_calldata,
     send_to_l1_calldata,
 )
@@ -275,7 +275,7 @@ class Devnet:
 
     def interop_fee(self, chain: str | int) -> int:
         """The per-call interop protocol fee ``InteropCenter.interopProtocolFee()`` on ``chain``, in its base token."""
-        return int.from_bytes(self[chain].call(INTEROP_CENTER, selector("interopProtocolFee()")), "big")
+        return int.from_bytes(self[chain].call(INTEROP_CENTER, INTEROP_PROTOCOL_FEE_SELECTOR), "big")
 
     def bundle(self, bundle_hash: bytes) -> Entry:
         """The ledger entry of a bundle: its stage, batch, Gateway block, destination tx or failure."""
